@@ -1,0 +1,13 @@
+import type { ActivityDeps } from './deps.js';
+import { createSmokeActivities } from './smoke.js';
+
+export { createActivityDeps, closeActivityDeps, type ActivityDeps } from './deps.js';
+
+/** Every activity of imagelake, bound to the worker's dependencies. */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createSmokeActivities(deps),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

@@ -1,0 +1,27 @@
+import { Command } from 'commander';
+import { registerDemo } from './commands/demo.js';
+import { registerStack } from './commands/stack.js';
+import { registerWorker } from './commands/worker.js';
+import { reportFailure } from './fail.js';
+
+async function main(): Promise<void> {
+  const program = new Command('imagelake')
+    .description('data-lake ETL and batch jobs for automatic image labeling')
+    .showHelpAfterError()
+    .exitOverride((error) => {
+      process.exitCode = error.exitCode;
+      throw error;
+    });
+  registerStack(program);
+  registerWorker(program);
+  registerDemo(program);
+  await program.parseAsync(process.argv);
+}
+
+main().catch((error: unknown) => {
+  // commander already printed its own usage errors
+  if ((error as { code?: string }).code?.startsWith('commander.')) return;
+  reportFailure(error);
+  // Native Temporal handles can outlive a failed command; the error is reported, so leave now.
+  process.exit();
+});

@@ -1,0 +1,42 @@
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/** Every setting of imagelake, from environment variables, each with its default. */
+export interface Config {
+  /** IMAGELAKE_LAKE: a directory or s3://bucket/prefix. Default `./lake`. */
+  readonly lakeUri: string;
+  /** TEMPORAL_ADDRESS: an external Temporal server. Unset: the embedded local dev server. */
+  readonly temporalAddress: string | undefined;
+  /** TEMPORAL_NAMESPACE. Default `default`. */
+  readonly namespace: string;
+  /** IMAGELAKE_TASK_QUEUE. Default `imagelake`. */
+  readonly taskQueue: string;
+  /** IMAGELAKE_STATE_DIR: logs, pid files and data of the local stack. Default `./.imagelake`. */
+  readonly stateDir: string;
+  /** IMAGELAKE_CACHE_DIR: Go-built binaries. Default `~/.cache/imagelake`. */
+  readonly cacheDir: string;
+  /** IMAGELAKE_TEMPORAL_PORT: the embedded dev server's gRPC port (Web UI on +1000). Default 7233. */
+  readonly temporalPort: number;
+  /** IMAGELAKE_MINIO_PORT: the local MinIO's S3 port (console on +1). Default 9000. */
+  readonly minioPort: number;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return {
+    lakeUri: env.IMAGELAKE_LAKE || './lake',
+    temporalAddress: env.TEMPORAL_ADDRESS || undefined,
+    namespace: env.TEMPORAL_NAMESPACE || 'default',
+    taskQueue: env.IMAGELAKE_TASK_QUEUE || 'imagelake',
+    stateDir: resolve(env.IMAGELAKE_STATE_DIR || '.imagelake'),
+    cacheDir: resolve(env.IMAGELAKE_CACHE_DIR || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'imagelake')),
+    temporalPort: port(env.IMAGELAKE_TEMPORAL_PORT, 7233, 'IMAGELAKE_TEMPORAL_PORT'),
+    minioPort: port(env.IMAGELAKE_MINIO_PORT, 9000, 'IMAGELAKE_MINIO_PORT'),
+  };
+}
+
+function port(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new Error(`config: ${name} must be a port number, got "${value}"`);
+  return n;
+}

@@ -1,0 +1,166 @@
+import { createWriteStream } from 'node:fs';
+import { link, mkdir, open, readFile, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import { validateKey, validatePrefix } from './key.js';
+import { NotFoundError, type Body, type Lake, type ObjectInfo } from './lake.js';
+
+/** Temporary files live beside the lake's objects under this folder, never listed. */
+const TMP_DIR = '.tmp';
+
+/** A lake in a local directory: the embedded default (`--lake ./lake`). */
+export class LocalLake implements Lake {
+  readonly root: string;
+  constructor(
+    root: string,
+    readonly uri = root,
+  ) {
+    this.root = resolve(root);
+  }
+
+  localPath(key: string): string {
+    return join(this.root, ...validateKey(key).split('/'));
+  }
+
+  async get(key: string): Promise<Buffer> {
+    try {
+      return await readFile(this.localPath(key));
+    } catch (error) {
+      throw this.notFound(error, key);
+    }
+  }
+
+  async head(key: string): Promise<ObjectInfo | undefined> {
+    try {
+      const s = await stat(this.localPath(key));
+      return s.isFile() ? info(key, s.size, s.mtime) : undefined;
+    } catch (error) {
+      if (isCode(error, 'ENOENT') || isCode(error, 'ENOTDIR')) return undefined;
+      throw error;
+    }
+  }
+
+  async put(key: string, body: Body): Promise<void> {
+    const target = this.localPath(key);
+    const tmp = await this.writeTemp(body);
+    await mkdir(dirname(target), { recursive: true });
+    await rename(tmp, target);
+  }
+
+  // A temp file hard-linked into place: link() fails with EEXIST atomically (like O_EXCL) and,
+  // unlike O_EXCL + write, readers never see a half-written object.
+  async putIfAbsent(key: string, body: Body): Promise<boolean> {
+    const target = this.localPath(key);
+    const tmp = await this.writeTemp(body);
+    try {
+      await mkdir(dirname(target), { recursive: true });
+      await link(tmp, target);
+      return true;
+    } catch (error) {
+      if (isCode(error, 'EEXIST')) return false;
+      throw error;
+    } finally {
+      await unlink(tmp);
+    }
+  }
+
+  async *list(prefix: string): AsyncIterable<ObjectInfo> {
+    validatePrefix(prefix);
+    // Walk from the deepest complete directory of the prefix, then filter by the full prefix.
+    const slash = prefix.lastIndexOf('/');
+    const base = slash < 0 ? '' : prefix.slice(0, slash);
+    yield* this.walk(base, prefix);
+  }
+
+  private async *walk(dirKey: string, prefix: string): AsyncIterable<ObjectInfo> {
+    const dir = dirKey === '' ? this.root : join(this.root, ...dirKey.split('/'));
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (error) {
+      if (isCode(error, 'ENOENT') || isCode(error, 'ENOTDIR')) return;
+      throw error;
+    }
+    const names = entries.map((e) => ({ name: e.name, isDir: e.isDirectory() }));
+    // Key order: a directory sorts as "name/" so listing order matches S3's lexicographic order.
+    names.sort((a, b) => cmp(a.isDir ? `${a.name}/` : a.name, b.isDir ? `${b.name}/` : b.name));
+    for (const { name, isDir } of names) {
+      if (dirKey === '' && name === TMP_DIR) continue;
+      const key = dirKey === '' ? name : `${dirKey}/${name}`;
+      if (isDir) {
+        if (key.startsWith(prefix) || prefix.startsWith(`${key}/`)) yield* this.walk(key, prefix);
+      } else if (key.startsWith(prefix)) {
+        const s = await stat(join(dir, name));
+        yield info(key, s.size, s.mtime);
+      }
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.localPath(key), { force: true });
+  }
+
+  async readStream(key: string, range?: { start: number; end?: number }): Promise<Readable> {
+    const path = this.localPath(key);
+    // Open first so a missing key fails here, not later inside the stream.
+    const handle = await open(path, 'r').catch((error: unknown) => {
+      throw this.notFound(error, key);
+    });
+    const end = range?.end === undefined ? undefined : range.end - 1;
+    return handle.createReadStream({ start: range?.start, end, autoClose: true });
+  }
+
+  async writeStream(key: string, source: Readable | AsyncIterable<Uint8Array>): Promise<void> {
+    const target = this.localPath(key);
+    const tmp = await this.tempPath();
+    try {
+      await pipeline(Readable.from(source), createWriteStream(tmp, { flags: 'wx' }));
+      await mkdir(dirname(target), { recursive: true });
+      await rename(tmp, target);
+    } catch (error) {
+      await rm(tmp, { force: true });
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {}
+
+  private async tempPath(): Promise<string> {
+    const dir = join(this.root, TMP_DIR);
+    await mkdir(dir, { recursive: true });
+    return join(dir, `${process.pid}-${randomBytes(8).toString('hex')}`);
+  }
+
+  private async writeTemp(body: Body): Promise<string> {
+    const tmp = await this.tempPath();
+    const handle = await open(tmp, 'wx');
+    try {
+      await handle.writeFile(body);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    return tmp;
+  }
+
+  private notFound(error: unknown, key: string): unknown {
+    return isCode(error, 'ENOENT') || isCode(error, 'EISDIR') || isCode(error, 'ENOTDIR')
+      ? new NotFoundError(key, this.uri)
+      : error;
+  }
+}
+
+function info(key: string, size: number, mtime: Date): ObjectInfo {
+  return { key, size, etag: `${size}-${mtime.getTime()}`, lastModified: mtime };
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function isCode(error: unknown, code: string): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
+}
+

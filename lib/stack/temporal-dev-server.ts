@@ -1,0 +1,33 @@
+import { join } from 'node:path';
+import type { ServiceSpec } from './service.js';
+
+export interface TemporalDevServerOptions {
+  readonly binary: string;
+  readonly port: number;
+  readonly uiPort: number;
+  /** SQLite file that keeps workflows across restarts; undefined keeps them in memory. */
+  readonly dbFile?: string;
+  readonly headless?: boolean;
+}
+
+/** The real Temporal server as shipped in the Temporal CLI (`temporal server start-dev`), on loopback. */
+export function temporalDevServer(options: TemporalDevServerOptions): ServiceSpec {
+  const host = '127.0.0.1';
+  const args = ['server', 'start-dev', '--ip', host, '--port', String(options.port), '--log-level', 'warn'];
+  if (options.dbFile) args.push('--db-filename', options.dbFile);
+  if (options.headless) args.push('--headless');
+  else args.push('--ui-ip', host, '--ui-port', String(options.uiPort));
+  return {
+    name: 'temporal',
+    command: options.binary,
+    args,
+    host,
+    port: options.port,
+    urls: {
+      'Temporal gRPC': `${host}:${options.port}`,
+      ...(options.headless ? {} : { 'Temporal Web UI': `http://${host}:${options.uiPort}` }),
+    },
+  };
+}
+
+export const temporalDbFile = (stateDir: string) => join(stateDir, 'temporal.db');

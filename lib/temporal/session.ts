@@ -1,0 +1,52 @@
+import { Runtime, DefaultLogger } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
+import { closeActivityDeps, createActivityDeps } from '../../activities/index.js';
+import type { Config } from '../config.js';
+import { temporalUp } from '../stack/local-stack.js';
+import { connectClient } from './connect.js';
+import { createWorker } from './worker.js';
+
+export interface TemporalSession {
+  readonly client: Client;
+  /** True when this process runs a worker (the embedded default). */
+  readonly inProcessWorker: boolean;
+  readonly address: string;
+}
+
+let runtimeInstalled = false;
+
+/**
+ * Runs `fn` with a Temporal client. With TEMPORAL_ADDRESS set it only connects: workers run
+ * elsewhere. Otherwise it starts the local dev server when needed and runs a worker in this
+ * process until `fn` settles, so one command works alone.
+ */
+export async function withTemporal<T>(config: Config, fn: (session: TemporalSession) => Promise<T>): Promise<T> {
+  if (config.temporalAddress) {
+    const client = await connectClient(config.temporalAddress, config.namespace);
+    try {
+      return await fn({ client, inProcessWorker: false, address: config.temporalAddress });
+    } finally {
+      await client.connection.close();
+    }
+  }
+  await temporalUp(config);
+  const address = `127.0.0.1:${config.temporalPort}`;
+  if (!runtimeInstalled) {
+    // The in-process worker shares the terminal with progress output: warnings and errors only.
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    runtimeInstalled = true;
+  }
+  const client = await connectClient(address, config.namespace);
+  const deps = createActivityDeps(config);
+  try {
+    const { worker, connection } = await createWorker({ address, namespace: config.namespace, taskQueue: config.taskQueue, deps });
+    try {
+      return await worker.runUntil(fn({ client, inProcessWorker: true, address }));
+    } finally {
+      await connection.close();
+    }
+  } finally {
+    await client.connection.close();
+    await closeActivityDeps(deps);
+  }
+}

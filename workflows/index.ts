@@ -1,0 +1,2 @@
+// Every workflow the worker registers; one workflow per file.
+export { SmokeWorkflow } from './smoke.js';
