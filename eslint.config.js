@@ -17,6 +17,22 @@ const ioPackages = [
 ];
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
+/** Workflows reach activities only through proxyActivities with type-only imports. */
+export const workflowImportRule = [
+  'error',
+  {
+    paths: nodeBuiltins.map((name) => ({ name, message: 'workflows must stay deterministic: no Node built-ins' })),
+    patterns: [
+      { group: ioPackages, message: 'workflows must stay deterministic: do I/O in activities/' },
+      {
+        group: ['**/activities', '**/activities/**', '**/lib/**'],
+        allowTypeImports: true,
+        message: 'workflows import activities and lib code as types only (proxyActivities<typeof activities>)',
+      },
+    ],
+  },
+];
+
 export default tseslint.config(
   { ignores: ['node_modules/**', '.imagelake/**', 'lake/**', 'dist/**', 'coverage/**', 'bench-results/**'] },
   ...tseslint.configs.recommended,
@@ -30,23 +46,5 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
-  {
-    files: ['workflows/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: nodeBuiltins.map((name) => ({ name, message: 'workflows must stay deterministic: no Node built-ins' })),
-          patterns: [
-            { group: ioPackages, message: 'workflows must stay deterministic: do I/O in activities/' },
-            {
-              group: ['../activities/*', '../activities', '../lib/*/*-lake*', '../lib/**/io/*'],
-              allowTypeImports: true,
-              message: 'workflows reach activities only through proxyActivities with type-only imports',
-            },
-          ],
-        },
-      ],
-    },
-  },
+  { files: ['workflows/**/*.ts'], rules: { '@typescript-eslint/no-restricted-imports': workflowImportRule } },
 );

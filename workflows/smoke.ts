@@ -1,9 +1,10 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
+import { activityRetry } from './retry.js';
 
 const { smokeWrite, smokeVerify } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1s', maximumAttempts: 5 },
+  retry: activityRetry,
 });
 
 export interface SmokeInput {

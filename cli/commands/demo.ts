@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../lib/config.js';
+import { parseLakeUri } from '../../lib/lake/lake-uri.js';
 import { withTemporal } from '../../lib/temporal/session.js';
 import type { SmokeResult } from '../../workflows/smoke.js';
 
@@ -11,6 +12,7 @@ export function registerDemo(program: Command): void {
     .action(async (options: { lake?: string }) => {
       const config = loadConfig();
       const lakeUri = options.lake ?? config.lakeUri;
+      parseLakeUri(lakeUri); // a malformed URI fails here, before any workflow starts
       const result = await withTemporal(config, async ({ client, address }) => {
         const workflowId = `smoke-${new Date().toISOString().replace(/[:.]/g, '-')}`;
         console.log(`demo: starting SmokeWorkflow ${workflowId} on ${address}`);

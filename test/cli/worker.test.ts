@@ -1,0 +1,24 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { expect, it } from 'vitest';
+import { testStack } from '../setup/stack.js';
+import { runCli, spawnCli } from './run-cli.js';
+
+it('with TEMPORAL_ADDRESS set, a command only starts workflows and a separate `imagelake worker` runs them', async () => {
+  const taskQueue = `cli-${randomBytes(4).toString('hex')}`;
+  const env = { TEMPORAL_ADDRESS: testStack().temporalAddress, IMAGELAKE_TASK_QUEUE: taskQueue };
+  const worker = spawnCli(['worker'], env);
+  let workerOutput = '';
+  worker.stdout?.on('data', (d: Buffer) => (workerOutput += d.toString()));
+  try {
+    await expect.poll(() => workerOutput, { timeout: 60_000, interval: 200 }).toContain(`polling task queue "${taskQueue}"`);
+    const lake = join(mkdtempSync(join(tmpdir(), 'il-')), 'lake');
+    const demo = await runCli(['demo', '--lake', lake], env);
+    expect(demo.stderr).toBe('');
+    expect(demo.stdout).toMatch(/verified: true/);
+  } finally {
+    worker.kill('SIGTERM');
+  }
+});
