@@ -9,7 +9,9 @@ import { loadConfig } from '../../lib/config.js';
 describe('smoke activities', () => {
   const lakeUri = mkdtempSync(join(tmpdir(), 'imagelake-act-'));
   const activities = createActivities(createActivityDeps(loadConfig()));
-  const env = new MockActivityEnvironment();
+  const mock = new MockActivityEnvironment();
+  // MockActivityEnvironment.run loses the result type; this keeps it.
+  const env = { run: <A, R>(fn: (arg: A) => Promise<R>, arg: A) => mock.run(fn, arg) as Promise<R> };
 
   it('writes once: a retried attempt finds the same object and reports it was not created', async () => {
     const first = await env.run(activities.smokeWrite, { lakeUri, runId: 'run-1' });

@@ -9,13 +9,12 @@ const dir = new URL('../histories/', import.meta.url);
 const histories = readdirSync(dir)
   .filter((f) => f.endsWith('.json'))
   .map((file) => ({ file, history: JSON.parse(readFileSync(new URL(file, dir), 'utf8')) as unknown }));
-const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} };
 
 describe('replay of recorded workflow histories', () => {
   it('has recorded histories to replay', () => expect(histories.length).toBeGreaterThan(0));
 
   it.each(histories)('replays $file without determinism errors', async ({ file, history }) => {
-    await Worker.runReplayHistory({ workflowsPath: WORKFLOWS_PATH, bundlerOptions: { logger: quiet } }, history, file);
+    await Worker.runReplayHistory({ workflowsPath: WORKFLOWS_PATH }, history, file);
   });
 
   it('fails the replay of a deliberately altered workflow (changed without patched())', async () => {
@@ -23,7 +22,7 @@ describe('replay of recorded workflow histories', () => {
     expect(smoke).toBeDefined();
     const altered = fileURLToPath(new URL('./altered/index.ts', import.meta.url));
     await expect(
-      Worker.runReplayHistory({ workflowsPath: altered, bundlerOptions: { logger: quiet } }, smoke!.history, 'smoke-altered'),
+      Worker.runReplayHistory({ workflowsPath: altered }, smoke!.history, 'smoke-altered'),
     ).rejects.toBeInstanceOf(DeterminismViolationError);
   });
 });
