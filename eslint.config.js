@@ -21,13 +21,17 @@ const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}
 export const workflowImportRule = [
   'error',
   {
-    paths: nodeBuiltins.map((name) => ({ name, message: 'workflows must stay deterministic: no Node built-ins' })),
+    paths: nodeBuiltins.map((name) => ({
+      name,
+      message: 'workflows must stay deterministic: no Node built-ins',
+    })),
     patterns: [
       { group: ioPackages, message: 'workflows must stay deterministic: do I/O in activities/' },
       {
         group: ['**/activities', '**/activities/**', '**/lib/**'],
         allowTypeImports: true,
-        message: 'workflows import activities and lib code as types only (proxyActivities<typeof activities>)',
+        message:
+          'workflows import activities and lib code as types only (proxyActivities<typeof activities>)',
       },
     ],
   },

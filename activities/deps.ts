@@ -1,3 +1,6 @@
+import { DuckDBInstance } from '@duckdb/node-api';
+import { join } from 'node:path';
+import { MetadataMirror } from '../lib/catalog/mirror.js';
 import type { Config } from '../lib/config.js';
 import { LakeRegistry } from '../lib/lake/lake-registry.js';
 
@@ -5,12 +8,28 @@ import { LakeRegistry } from '../lib/lake/lake-registry.js';
 export interface ActivityDeps {
   readonly config: Config;
   readonly lakes: LakeRegistry;
+  /** Local copies of S3 metadata objects for DuckDB. */
+  readonly mirror: MetadataMirror;
+  /** The worker's in-memory DuckDB, created on first use; take a connection per task. */
+  duckdb(): Promise<DuckDBInstance>;
+  /** Per-worker memo of values derived from committed lake state (keyed by what they depend on). */
+  readonly memo: Map<string, Promise<unknown>>;
 }
 
 export function createActivityDeps(config: Config, env: NodeJS.ProcessEnv = process.env): ActivityDeps {
-  return { config, lakes: new LakeRegistry(env) };
+  let instance: Promise<DuckDBInstance> | undefined;
+  return {
+    config,
+    lakes: new LakeRegistry(env),
+    mirror: new MetadataMirror(join(config.cacheDir, 'metadata')),
+    duckdb: () => (instance ??= DuckDBInstance.create(':memory:', { threads: '2' })),
+    memo: new Map(),
+  };
 }
 
 export async function closeActivityDeps(deps: ActivityDeps): Promise<void> {
   await deps.lakes.close();
+  deps.memo.clear();
+  const instance = await deps.duckdb();
+  instance.closeSync();
 }

@@ -1,4 +1,5 @@
 import type { ActivityDeps } from './deps.js';
+import { createIngestActivities } from './ingest/index.js';
 import { createSmokeActivities } from './smoke.js';
 
 export { createActivityDeps, closeActivityDeps, type ActivityDeps } from './deps.js';
@@ -7,6 +8,7 @@ export { createActivityDeps, closeActivityDeps, type ActivityDeps } from './deps
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createSmokeActivities(deps),
+    ...createIngestActivities(deps),
   };
 }
 

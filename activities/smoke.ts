@@ -30,11 +30,22 @@ export function createSmokeActivities({ lakes }: ActivityDeps) {
       return { key, bytes: Buffer.byteLength(body), sha256: sha256(body), created };
     },
 
-    async smokeVerify({ lakeUri, key, sha256: expected }: { lakeUri: string; key: string; sha256: string }): Promise<SmokeVerifyOutput> {
+    async smokeVerify({
+      lakeUri,
+      key,
+      sha256: expected,
+    }: {
+      lakeUri: string;
+      key: string;
+      sha256: string;
+    }): Promise<SmokeVerifyOutput> {
       const lake = lakes.open(lakeUri);
       const actual = sha256(await lake.get(key));
       if (actual !== expected) {
-        throw ApplicationFailure.nonRetryable(`smoke: ${key} has sha256 ${actual}, expected ${expected}`, 'SmokeMismatch');
+        throw ApplicationFailure.nonRetryable(
+          `smoke: ${key} has sha256 ${actual}, expected ${expected}`,
+          'SmokeMismatch',
+        );
       }
       let objectsUnderPrefix = 0;
       for await (const _ of lake.list('smoke/')) objectsUnderPrefix++;

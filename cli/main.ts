@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerDemo } from './commands/demo.js';
+import { registerIngest } from './commands/ingest.js';
 import { registerStack } from './commands/stack.js';
 import { registerWorker } from './commands/worker.js';
 import { reportFailure } from './fail.js';
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
     });
   registerStack(program);
   registerWorker(program);
+  registerIngest(program);
   registerDemo(program);
   await program.parseAsync(process.argv);
 }

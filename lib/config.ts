@@ -28,7 +28,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     namespace: env.TEMPORAL_NAMESPACE || 'default',
     taskQueue: env.IMAGELAKE_TASK_QUEUE || 'imagelake',
     stateDir: resolve(env.IMAGELAKE_STATE_DIR || '.imagelake'),
-    cacheDir: resolve(env.IMAGELAKE_CACHE_DIR || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'imagelake')),
+    cacheDir: resolve(
+      env.IMAGELAKE_CACHE_DIR || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'imagelake'),
+    ),
     temporalPort: port(env.IMAGELAKE_TEMPORAL_PORT, 7233, 'IMAGELAKE_TEMPORAL_PORT'),
     minioPort: port(env.IMAGELAKE_MINIO_PORT, 9000, 'IMAGELAKE_MINIO_PORT'),
   };
@@ -37,6 +39,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 function port(value: string | undefined, fallback: number, name: string): number {
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new Error(`config: ${name} must be a port number, got "${value}"`);
+  if (!Number.isInteger(n) || n < 1 || n > 65535)
+    throw new Error(`config: ${name} must be a port number, got "${value}"`);
   return n;
 }

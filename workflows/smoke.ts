@@ -22,5 +22,11 @@ export interface SmokeResult {
 export async function SmokeWorkflow({ lakeUri }: SmokeInput): Promise<SmokeResult> {
   const written = await smokeWrite({ lakeUri, runId: workflowInfo().workflowId });
   const checked = await smokeVerify({ lakeUri, key: written.key, sha256: written.sha256 });
-  return { key: written.key, bytes: written.bytes, sha256: written.sha256, verified: checked.verified, objectsUnderPrefix: checked.objectsUnderPrefix };
+  return {
+    key: written.key,
+    bytes: written.bytes,
+    sha256: written.sha256,
+    verified: checked.verified,
+    objectsUnderPrefix: checked.objectsUnderPrefix,
+  };
 }

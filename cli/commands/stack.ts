@@ -3,7 +3,9 @@ import { loadConfig } from '../../lib/config.js';
 import { minioUp, stackDown, stackStatus, temporalUp } from '../../lib/stack/local-stack.js';
 
 export function registerStack(program: Command): void {
-  const stack = program.command('stack').description('start, stop and show the local Temporal dev server (and MinIO)');
+  const stack = program
+    .command('stack')
+    .description('start, stop and show the local Temporal dev server (and MinIO)');
   stack
     .command('up')
     .description('start the local Temporal dev server (idempotent)')
@@ -11,7 +13,9 @@ export function registerStack(program: Command): void {
     .action(async (options: { s3?: boolean }) => {
       const config = loadConfig();
       const temporal = await temporalUp(config);
-      console.log(`temporal: ${temporal.started ? 'started' : 'already running'} (pid ${temporal.state.pid})`);
+      console.log(
+        `temporal: ${temporal.started ? 'started' : 'already running'} (pid ${temporal.state.pid})`,
+      );
       if (options.s3) {
         const minio = await minioUp(config);
         console.log(`minio: ${minio.started ? 'started' : 'already running'} (pid ${minio.state.pid})`);
@@ -41,5 +45,8 @@ async function printStatus(): Promise<void> {
     for (const [name, url] of Object.entries(state.urls)) console.log(`${name.padEnd(20)} ${url}`);
     console.log(`${`${state.name} log`.padEnd(20)} ${state.log}`);
   }
-  if (config.temporalAddress) console.log(`note: TEMPORAL_ADDRESS=${config.temporalAddress} is set, so commands use that server instead`);
+  if (config.temporalAddress)
+    console.log(
+      `note: TEMPORAL_ADDRESS=${config.temporalAddress} is set, so commands use that server instead`,
+    );
 }

@@ -31,7 +31,11 @@ export interface Lake {
   /** Streams an object (or a byte range of it, `end` exclusive). */
   readStream(key: string, range?: { start: number; end?: number }): Promise<Readable>;
   /** Streams a large object in; multipart on S3. Atomic like put. */
-  writeStream(key: string, source: Readable | AsyncIterable<Uint8Array>, options?: { signal?: AbortSignal }): Promise<void>;
+  writeStream(
+    key: string,
+    source: Readable | AsyncIterable<Uint8Array>,
+    options?: { signal?: AbortSignal },
+  ): Promise<void>;
   /** A local filesystem path for the key when the lake is a directory (DuckDB reads it directly). */
   localPath(key: string): string | undefined;
   close(): Promise<void>;

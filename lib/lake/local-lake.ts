@@ -163,4 +163,3 @@ function cmp(a: string, b: string): number {
 function isCode(error: unknown, code: string): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
 }
-

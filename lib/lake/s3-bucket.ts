@@ -13,6 +13,7 @@ export async function ensureBucket(client: S3Client, bucket: string, endpoint?: 
     await client.send(new CreateBucketCommand({ Bucket: bucket }));
   } catch (error) {
     const name = (error as Error).name;
-    if (name !== 'BucketAlreadyOwnedByYou' && name !== 'BucketAlreadyExists') throw describeS3Error(error, `s3://${bucket}`, endpoint);
+    if (name !== 'BucketAlreadyOwnedByYou' && name !== 'BucketAlreadyExists')
+      throw describeS3Error(error, `s3://${bucket}`, endpoint);
   }
 }

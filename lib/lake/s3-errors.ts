@@ -1,7 +1,21 @@
 import { UserError } from '../errors.js';
 
-const AUTH_ERRORS = new Set(['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'AccessDenied', 'InvalidToken', 'ExpiredToken', 'CredentialsProviderError']);
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EAI_AGAIN', 'EHOSTUNREACH']);
+const AUTH_ERRORS = new Set([
+  'InvalidAccessKeyId',
+  'SignatureDoesNotMatch',
+  'AccessDenied',
+  'InvalidToken',
+  'ExpiredToken',
+  'CredentialsProviderError',
+]);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+]);
 
 /**
  * Turns an S3 SDK error into one line a user can act on. Auth and missing-bucket problems become
@@ -17,9 +31,13 @@ export function describeS3Error(error: unknown, where: string, endpoint: string 
       `s3: access to ${where} refused (${name})${at}: check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or AWS_PROFILE`,
     );
   }
-  if (name === 'NoSuchBucket') return new UserError(`s3: bucket of ${where} does not exist${at}: create it first`);
+  if (name === 'NoSuchBucket')
+    return new UserError(`s3: bucket of ${where} does not exist${at}: create it first`);
   if ((code && NETWORK_CODES.has(code)) || name === 'TimeoutError') {
-    return new Error(`s3: cannot reach the endpoint${at || ' (AWS default)'} for ${where} (${code ?? name}): is it running? set AWS_ENDPOINT_URL_S3`, { cause: error });
+    return new Error(
+      `s3: cannot reach the endpoint${at || ' (AWS default)'} for ${where} (${code ?? name}): is it running? set AWS_ENDPOINT_URL_S3`,
+      { cause: error },
+    );
   }
   const message = error instanceof Error ? error.message : String(error);
   return new Error(`s3: ${where}: ${name}: ${message}`, { cause: error });

@@ -41,7 +41,12 @@ export class S3Lake implements Lake {
     const command = new HeadObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) });
     try {
       const out = await this.client.send(command);
-      return { key, size: out.ContentLength ?? 0, etag: out.ETag ?? '', lastModified: out.LastModified ?? new Date(0) };
+      return {
+        key,
+        size: out.ContentLength ?? 0,
+        etag: out.ETag ?? '',
+        lastModified: out.LastModified ?? new Date(0),
+      };
     } catch (error) {
       if (httpStatus(error) === 404) return undefined;
       throw this.fail(error, key);
@@ -54,7 +59,12 @@ export class S3Lake implements Lake {
   }
 
   async putIfAbsent(key: string, body: Body, options?: { signal?: AbortSignal }): Promise<boolean> {
-    const command = new PutObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key), Body: body, IfNoneMatch: '*' });
+    const command = new PutObjectCommand({
+      Bucket: this.bucket,
+      Key: this.objectKey(key),
+      Body: body,
+      IfNoneMatch: '*',
+    });
     // 409 means another conditional write to the same key is in flight: wait and ask again.
     for (let attempt = 0; ; attempt++) {
       try {
@@ -77,11 +87,20 @@ export class S3Lake implements Lake {
     const base = this.prefix ? `${this.prefix}/` : '';
     let token: string | undefined;
     do {
-      const command = new ListObjectsV2Command({ Bucket: this.bucket, Prefix: base + prefix, ContinuationToken: token });
+      const command = new ListObjectsV2Command({
+        Bucket: this.bucket,
+        Prefix: base + prefix,
+        ContinuationToken: token,
+      });
       const out = await this.guard(prefix, () => this.client.send(command, { abortSignal: options?.signal }));
       for (const o of out.Contents ?? []) {
         if (!o.Key) continue;
-        yield { key: o.Key.slice(base.length), size: o.Size ?? 0, etag: o.ETag ?? '', lastModified: o.LastModified ?? new Date(0) };
+        yield {
+          key: o.Key.slice(base.length),
+          size: o.Size ?? 0,
+          etag: o.ETag ?? '',
+          lastModified: o.LastModified ?? new Date(0),
+        };
       }
       token = out.IsTruncated ? out.NextContinuationToken : undefined;
     } while (token);
@@ -92,19 +111,28 @@ export class S3Lake implements Lake {
     await this.guard(key, () => this.client.send(command));
   }
 
-  async readStream(key: string, range?: { start: number; end?: number }, signal?: AbortSignal): Promise<Readable> {
+  async readStream(
+    key: string,
+    range?: { start: number; end?: number },
+    signal?: AbortSignal,
+  ): Promise<Readable> {
     const Range = range ? `bytes=${range.start}-${range.end === undefined ? '' : range.end - 1}` : undefined;
     const command = new GetObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key), Range });
     try {
       const out = await this.client.send(command, { abortSignal: signal });
       return out.Body as Readable;
     } catch (error) {
-      if (httpStatus(error) === 404 || (error as Error).name === 'NoSuchKey') throw new NotFoundError(key, this.uri);
+      if (httpStatus(error) === 404 || (error as Error).name === 'NoSuchKey')
+        throw new NotFoundError(key, this.uri);
       throw this.fail(error, key);
     }
   }
 
-  async writeStream(key: string, source: Readable | AsyncIterable<Uint8Array>, options?: { signal?: AbortSignal }): Promise<void> {
+  async writeStream(
+    key: string,
+    source: Readable | AsyncIterable<Uint8Array>,
+    options?: { signal?: AbortSignal },
+  ): Promise<void> {
     const upload = new Upload({
       client: this.client,
       params: { Bucket: this.bucket, Key: this.objectKey(key), Body: Readable.from(source) },

@@ -12,9 +12,17 @@ export function findBinary(name: BinaryName, cacheDir: string, env: NodeJS.Proce
   const explicit = env[`IMAGELAKE_${name.toUpperCase()}_BIN`];
   if (explicit) {
     if (isExecutable(explicit)) return explicit;
-    throw new UserError(`stack: IMAGELAKE_${name.toUpperCase()}_BIN points at "${explicit}", which is not an executable file`);
+    throw new UserError(
+      `stack: IMAGELAKE_${name.toUpperCase()}_BIN points at "${explicit}", which is not an executable file`,
+    );
   }
-  const candidates = [join(cacheDir, 'bin', name), ...(env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => join(d, name))];
+  const candidates = [
+    join(cacheDir, 'bin', name),
+    ...(env.PATH ?? '')
+      .split(delimiter)
+      .filter(Boolean)
+      .map((d) => join(d, name)),
+  ];
   const found = candidates.find(isExecutable);
   if (found) return found;
   throw new UserError(

@@ -22,12 +22,19 @@ export async function temporalUp(config: Config): Promise<{ state: ServiceState;
   await assertPortFree('127.0.0.1', config.temporalPort, 'Temporal gRPC', 'IMAGELAKE_TEMPORAL_PORT');
   await assertPortFree('127.0.0.1', uiPort, 'Temporal Web UI', 'IMAGELAKE_TEMPORAL_PORT');
   await mkdir(config.stateDir, { recursive: true });
-  const spec = temporalDevServer({ binary, port: config.temporalPort, uiPort, dbFile: temporalDbFile(config.stateDir) });
+  const spec = temporalDevServer({
+    binary,
+    port: config.temporalPort,
+    uiPort,
+    dbFile: temporalDbFile(config.stateDir),
+  });
   return { state: await startService(config.stateDir, spec), started: true };
 }
 
 /** Starts the local MinIO unless it runs, and creates the `imagelake` bucket. */
-export async function minioUp(config: Config): Promise<{ state: ServiceState; started: boolean; envFile: string }> {
+export async function minioUp(
+  config: Config,
+): Promise<{ state: ServiceState; started: boolean; envFile: string }> {
   const { credentials, envFile } = await localMinioCredentials(config.stateDir);
   let state = await readService(config.stateDir, 'minio');
   const started = !state;
@@ -37,7 +44,13 @@ export async function minioUp(config: Config): Promise<{ state: ServiceState; st
     await assertPortFree('127.0.0.1', config.minioPort + 1, 'MinIO console', 'IMAGELAKE_MINIO_PORT');
     const dataDir = join(config.stateDir, 'minio', 'data');
     await mkdir(dataDir, { recursive: true });
-    const spec = minioServer({ binary, dataDir, port: config.minioPort, consolePort: config.minioPort + 1, credentials });
+    const spec = minioServer({
+      binary,
+      dataDir,
+      port: config.minioPort,
+      consolePort: config.minioPort + 1,
+      credentials,
+    });
     state = await startService(config.stateDir, spec);
   }
   const endpoint = `http://127.0.0.1:${config.minioPort}`;

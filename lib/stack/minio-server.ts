@@ -23,7 +23,15 @@ export function minioServer(options: MinioServerOptions): ServiceSpec {
   return {
     name: 'minio',
     command: options.binary,
-    args: ['server', options.dataDir, '--quiet', '--address', `${host}:${options.port}`, '--console-address', `${host}:${options.consolePort}`],
+    args: [
+      'server',
+      options.dataDir,
+      '--quiet',
+      '--address',
+      `${host}:${options.port}`,
+      '--console-address',
+      `${host}:${options.consolePort}`,
+    ],
     env: {
       MINIO_ROOT_USER: options.credentials.accessKeyId,
       MINIO_ROOT_PASSWORD: options.credentials.secretAccessKey,
@@ -32,25 +40,36 @@ export function minioServer(options: MinioServerOptions): ServiceSpec {
     },
     host,
     port: options.port,
-    urls: { 'S3 endpoint (MinIO)': `http://${host}:${options.port}`, 'MinIO console': `http://${host}:${options.consolePort}` },
+    urls: {
+      'S3 endpoint (MinIO)': `http://${host}:${options.port}`,
+      'MinIO console': `http://${host}:${options.consolePort}`,
+    },
   };
 }
 
 /** Random credentials for a local MinIO. */
 export function newMinioCredentials(): MinioCredentials {
-  return { accessKeyId: `imagelake-${randomBytes(4).toString('hex')}`, secretAccessKey: randomBytes(24).toString('base64url') };
+  return {
+    accessKeyId: `imagelake-${randomBytes(4).toString('hex')}`,
+    secretAccessKey: randomBytes(24).toString('base64url'),
+  };
 }
 
 /**
  * The local stack's MinIO credentials, created once and kept in a mode-600 env file the user can
  * `source`; they are never printed or logged.
  */
-export async function localMinioCredentials(stateDir: string): Promise<{ credentials: MinioCredentials; envFile: string }> {
+export async function localMinioCredentials(
+  stateDir: string,
+): Promise<{ credentials: MinioCredentials; envFile: string }> {
   const envFile = join(stateDir, 'minio', 'credentials.env');
   if (existsSync(envFile)) {
     const text = await readFile(envFile, 'utf8');
     const get = (name: string) => new RegExp(`^export ${name}=(.*)$`, 'm').exec(text)?.[1] ?? '';
-    return { credentials: { accessKeyId: get('AWS_ACCESS_KEY_ID'), secretAccessKey: get('AWS_SECRET_ACCESS_KEY') }, envFile };
+    return {
+      credentials: { accessKeyId: get('AWS_ACCESS_KEY_ID'), secretAccessKey: get('AWS_SECRET_ACCESS_KEY') },
+      envFile,
+    };
   }
   const credentials = newMinioCredentials();
   await mkdir(join(stateDir, 'minio'), { recursive: true });

@@ -43,11 +43,18 @@ export async function startService(stateDir: string, spec: ServiceSpec): Promise
   });
   closeSync(fd);
   const exited = new Promise<never>((_, reject) => {
-    child.once('error', (error) => reject(new Error(`stack: could not start ${spec.name} (${spec.command}): ${error.message}`)));
-    child.once('exit', (code) => reject(new Error(`stack: ${spec.name} exited with code ${code} while starting: see ${log}`)));
+    child.once('error', (error) =>
+      reject(new Error(`stack: could not start ${spec.name} (${spec.command}): ${error.message}`)),
+    );
+    child.once('exit', (code) =>
+      reject(new Error(`stack: ${spec.name} exited with code ${code} while starting: see ${log}`)),
+    );
   });
   child.unref();
-  await Promise.race([waitForPort(spec.host, spec.port, spec.startTimeoutMs ?? 60_000, spec.name, log), exited]);
+  await Promise.race([
+    waitForPort(spec.host, spec.port, spec.startTimeoutMs ?? 60_000, spec.name, log),
+    exited,
+  ]);
   const state: ServiceState = {
     name: spec.name,
     pid: child.pid ?? -1,

@@ -20,7 +20,10 @@ let runtimeInstalled = false;
  * elsewhere. Otherwise it starts the local dev server when needed and runs a worker in this
  * process until `fn` settles, so one command works alone.
  */
-export async function withTemporal<T>(config: Config, fn: (session: TemporalSession) => Promise<T>): Promise<T> {
+export async function withTemporal<T>(
+  config: Config,
+  fn: (session: TemporalSession) => Promise<T>,
+): Promise<T> {
   if (config.temporalAddress) {
     const client = await connectClient(config.temporalAddress, config.namespace);
     try {
@@ -39,7 +42,12 @@ export async function withTemporal<T>(config: Config, fn: (session: TemporalSess
   const client = await connectClient(address, config.namespace);
   const deps = createActivityDeps(config);
   try {
-    const { worker, connection } = await createWorker({ address, namespace: config.namespace, taskQueue: config.taskQueue, deps });
+    const { worker, connection } = await createWorker({
+      address,
+      namespace: config.namespace,
+      taskQueue: config.taskQueue,
+      deps,
+    });
     try {
       return await worker.runUntil(fn({ client, inProcessWorker: true, address }));
     } finally {

@@ -24,7 +24,9 @@ describe('smoke activities', () => {
 
   it('fails non-retryably when the content does not match', async () => {
     const written = await env.run(activities.smokeWrite, { lakeUri, runId: 'run-2' });
-    await expect(env.run(activities.smokeVerify, { lakeUri, key: written.key, sha256: '0'.repeat(64) })).rejects.toMatchObject({
+    await expect(
+      env.run(activities.smokeVerify, { lakeUri, key: written.key, sha256: '0'.repeat(64) }),
+    ).rejects.toMatchObject({
       nonRetryable: true,
       message: expect.stringMatching(/^smoke: smoke\/run-2.json has sha256 [0-9a-f]{64}, expected 0+$/),
     });

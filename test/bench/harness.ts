@@ -25,7 +25,11 @@ export function figure(input: Omit<Figure, 'ratio' | 'met'> & { higherIsBetter?:
   const ratio = rest.baseline
     ? round(higherIsBetter ? rest.value / rest.baseline.value : rest.baseline.value / rest.value)
     : undefined;
-  const met = rest.target ? (rest.target.op === '>=' ? rest.value >= rest.target.value : rest.value <= rest.target.value) : undefined;
+  const met = rest.target
+    ? rest.target.op === '>='
+      ? rest.value >= rest.target.value
+      : rest.value <= rest.target.value
+    : undefined;
   return { ...rest, value: round(rest.value), ratio, met };
 }
 

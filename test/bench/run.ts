@@ -28,14 +28,21 @@ async function main(): Promise<void> {
   const out = new URL('../../bench-results/', import.meta.url);
   await mkdir(out, { recursive: true });
   const at = new Date().toISOString();
-  const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
+  const machine = {
+    cpus: cpus().length,
+    cpu: cpus()[0]?.model,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+  };
   const path = new URL(`${at.replace(/[:.]/g, '-')}.json`, out);
   await writeFile(path, JSON.stringify({ at, machine, results }, null, 2));
   console.log(`bench: results in ${path.pathname}`);
 }
 
 function describe(f: Figure): string {
-  const base = f.baseline ? ` | baseline ${f.baseline.name}: ${f.baseline.value.toFixed(1)} -> ratio ${f.ratio}x` : '';
+  const base = f.baseline
+    ? ` | baseline ${f.baseline.name}: ${f.baseline.value.toFixed(1)} -> ratio ${f.ratio}x`
+    : '';
   const target = f.target ? ` | target ${f.target.op} ${f.target.value}: ${f.met ? 'met' : 'NOT MET'}` : '';
   return `${f.name}: ${f.value} ${f.unit}${base}${target}`;
 }

@@ -15,7 +15,11 @@ const oneErrorLine = (stderr: string) => {
 
 describe('imagelake stack', () => {
   const stateDir = mkdtempSync(join(tmpdir(), 'imagelake-stack-'));
-  const env = async () => ({ IMAGELAKE_STATE_DIR: stateDir, IMAGELAKE_TEMPORAL_PORT: String(temporalPort), IMAGELAKE_MINIO_PORT: String(minioPort) });
+  const env = async () => ({
+    IMAGELAKE_STATE_DIR: stateDir,
+    IMAGELAKE_TEMPORAL_PORT: String(temporalPort),
+    IMAGELAKE_MINIO_PORT: String(minioPort),
+  });
   let temporalPort = 0;
   let minioPort = 0;
   afterAll(async () => {
@@ -62,15 +66,25 @@ describe('bad input gets one clear line and a non-zero exit', () => {
     const server = createServer().listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     const port = (server.address() as { port: number }).port;
-    const out = await runCli(['stack', 'up'], { IMAGELAKE_STATE_DIR: mkdtempSync(join(tmpdir(), 'il-')), IMAGELAKE_TEMPORAL_PORT: String(port) });
+    const out = await runCli(['stack', 'up'], {
+      IMAGELAKE_STATE_DIR: mkdtempSync(join(tmpdir(), 'il-')),
+      IMAGELAKE_TEMPORAL_PORT: String(port),
+    });
     server.close();
     expect(out.code).not.toBe(0);
-    expect(oneErrorLine(out.stderr)).toMatch(new RegExp(`port ${port} on 127.0.0.1 \\(Temporal gRPC\\) is already in use.*IMAGELAKE_TEMPORAL_PORT`));
+    expect(oneErrorLine(out.stderr)).toMatch(
+      new RegExp(`port ${port} on 127.0.0.1 \\(Temporal gRPC\\) is already in use.*IMAGELAKE_TEMPORAL_PORT`),
+    );
   });
 
   it('a missing binary', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'il-cache-'));
-    const out = await runCli(['stack', 'up'], { IMAGELAKE_STATE_DIR: empty, IMAGELAKE_CACHE_DIR: empty, PATH: '/usr/bin:/bin', IMAGELAKE_TEMPORAL_PORT: String(await freePort()) });
+    const out = await runCli(['stack', 'up'], {
+      IMAGELAKE_STATE_DIR: empty,
+      IMAGELAKE_CACHE_DIR: empty,
+      PATH: '/usr/bin:/bin',
+      IMAGELAKE_TEMPORAL_PORT: String(await freePort()),
+    });
     expect(out.code).not.toBe(0);
     expect(oneErrorLine(out.stderr)).toMatch(/no temporal binary in .* or on PATH: run `npm run setup`/);
   });
@@ -78,7 +92,9 @@ describe('bad input gets one clear line and a non-zero exit', () => {
   it('an unreachable Temporal address', async () => {
     const out = await runCli(['demo'], { TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}` });
     expect(out.code).not.toBe(0);
-    expect(oneErrorLine(out.stderr)).toMatch(/temporal: cannot reach 127\.0\.0\.1:\d+ .*imagelake stack up.*TEMPORAL_ADDRESS/);
+    expect(oneErrorLine(out.stderr)).toMatch(
+      /temporal: cannot reach 127\.0\.0\.1:\d+ .*imagelake stack up.*TEMPORAL_ADDRESS/,
+    );
   });
 
   it.each([

@@ -13,7 +13,9 @@ it('with TEMPORAL_ADDRESS set, a command only starts workflows and a separate `i
   let workerOutput = '';
   worker.stdout?.on('data', (d: Buffer) => (workerOutput += d.toString()));
   try {
-    await expect.poll(() => workerOutput, { timeout: 60_000, interval: 200 }).toContain(`polling task queue "${taskQueue}"`);
+    await expect
+      .poll(() => workerOutput, { timeout: 60_000, interval: 200 })
+      .toContain(`polling task queue "${taskQueue}"`);
     const lake = join(mkdtempSync(join(tmpdir(), 'il-')), 'lake');
     const demo = await runCli(['demo', '--lake', lake], env);
     expect(demo.stderr).toBe('');

@@ -41,7 +41,9 @@ export function lakeContract(name: string, open: () => Lake): void {
 
     it('putIfAbsent lets exactly one of many concurrent writers win', async () => {
       const lake = open();
-      const results = await Promise.all(Array.from({ length: 8 }, (_, i) => lake.putIfAbsent(`${run}/race.json`, `writer-${i}`)));
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => lake.putIfAbsent(`${run}/race.json`, `writer-${i}`)),
+      );
       expect(results.filter(Boolean)).toHaveLength(1);
       const winner = results.indexOf(true);
       expect((await lake.get(`${run}/race.json`)).toString()).toBe(`writer-${winner}`);
@@ -50,8 +52,12 @@ export function lakeContract(name: string, open: () => Lake): void {
     it('lists recursively in key order, filtered by prefix', async () => {
       const lake = open();
       for (const key of ['b/2', 'a/1', 'a-x', 'a/sub/3', 'ab']) await lake.put(`${run}/list/${key}`, key);
-      expect(await keys(lake, `${run}/list/`)).toEqual(['a-x', 'a/1', 'a/sub/3', 'ab', 'b/2'].map((k) => `${run}/list/${k}`));
-      expect(await keys(lake, `${run}/list/a`)).toEqual(['a-x', 'a/1', 'a/sub/3', 'ab'].map((k) => `${run}/list/${k}`));
+      expect(await keys(lake, `${run}/list/`)).toEqual(
+        ['a-x', 'a/1', 'a/sub/3', 'ab', 'b/2'].map((k) => `${run}/list/${k}`),
+      );
+      expect(await keys(lake, `${run}/list/a`)).toEqual(
+        ['a-x', 'a/1', 'a/sub/3', 'ab'].map((k) => `${run}/list/${k}`),
+      );
       expect(await keys(lake, `${run}/list/a/`)).toEqual(['a/1', 'a/sub/3'].map((k) => `${run}/list/${k}`));
       expect(await keys(lake, `${run}/nothing/`)).toEqual([]);
     });
@@ -75,11 +81,14 @@ export function lakeContract(name: string, open: () => Lake): void {
       expect(back.equals(data)).toBe(true);
     });
 
-    it.each(['../x', 'a//b', '/abs', 'a/%2e%2e/b', 'a\\b', 'x'.repeat(1025)])('rejects key %j before any request', async (key) => {
-      const lake = open();
-      await expect(lake.put(key, 'x')).rejects.toThrow(/^lake: invalid key/);
-      await expect(lake.get(key)).rejects.toThrow(/^lake: invalid key/);
-      await expect(lake.putIfAbsent(key, 'x')).rejects.toThrow(/^lake: invalid key/);
-    });
+    it.each(['../x', 'a//b', '/abs', 'a/%2e%2e/b', 'a\\b', 'x'.repeat(1025)])(
+      'rejects key %j before any request',
+      async (key) => {
+        const lake = open();
+        await expect(lake.put(key, 'x')).rejects.toThrow(/^lake: invalid key/);
+        await expect(lake.get(key)).rejects.toThrow(/^lake: invalid key/);
+        await expect(lake.putIfAbsent(key, 'x')).rejects.toThrow(/^lake: invalid key/);
+      },
+    );
   });
 }

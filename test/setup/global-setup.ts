@@ -21,14 +21,36 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const credentials = newMinioCredentials();
   const bucket = 'imagelake-test';
   await Promise.all([
-    startService(dir, temporalDevServer({ binary: findBinary('temporal', cacheDir), port: temporalPort, uiPort: 0, headless: true, dbFile: join(dir, 'temporal.db') })),
-    startService(dir, minioServer({ binary: findBinary('minio', cacheDir), dataDir: join(dir, 'minio'), port: minioPort, consolePort: await freePort(), credentials })),
+    startService(
+      dir,
+      temporalDevServer({
+        binary: findBinary('temporal', cacheDir),
+        port: temporalPort,
+        uiPort: 0,
+        headless: true,
+        dbFile: join(dir, 'temporal.db'),
+      }),
+    ),
+    startService(
+      dir,
+      minioServer({
+        binary: findBinary('minio', cacheDir),
+        dataDir: join(dir, 'minio'),
+        port: minioPort,
+        consolePort: await freePort(),
+        credentials,
+      }),
+    ),
   ]);
   const endpoint = `http://127.0.0.1:${minioPort}`;
   const client = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials });
   await ensureBucket(client, bucket, endpoint);
   client.destroy();
-  const stack: TestStack = { temporalAddress: `127.0.0.1:${temporalPort}`, stateDir: dir, s3: { endpoint, bucket, ...credentials } };
+  const stack: TestStack = {
+    temporalAddress: `127.0.0.1:${temporalPort}`,
+    stateDir: dir,
+    s3: { endpoint, bucket, ...credentials },
+  };
   project.provide('stack', stack);
   return async () => {
     await stopService(dir, 'temporal');

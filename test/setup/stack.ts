@@ -5,7 +5,12 @@ import { inject } from 'vitest';
 export interface TestStack {
   readonly temporalAddress: string;
   readonly stateDir: string;
-  readonly s3: { readonly endpoint: string; readonly bucket: string; readonly accessKeyId: string; readonly secretAccessKey: string };
+  readonly s3: {
+    readonly endpoint: string;
+    readonly bucket: string;
+    readonly accessKeyId: string;
+    readonly secretAccessKey: string;
+  };
 }
 
 declare module 'vitest' {
@@ -30,5 +35,10 @@ export function s3Env(stack = testStack()): NodeJS.ProcessEnv {
 
 export function testS3Client(stack = testStack()): S3Client {
   const { endpoint, accessKeyId, secretAccessKey } = stack.s3;
-  return new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId, secretAccessKey } });
+  return new S3Client({
+    endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId, secretAccessKey },
+  });
 }

@@ -12,7 +12,8 @@ const probe = new ESLint({
     rules: { '@typescript-eslint/no-restricted-imports': workflowImportRule as never },
   },
 });
-const errors = async (code: string) => (await probe.lintText(code, { filePath: 'probe.ts' }))[0]?.messages.map((m) => m.message) ?? [];
+const errors = async (code: string) =>
+  (await probe.lintText(code, { filePath: 'probe.ts' }))[0]?.messages.map((m) => m.message) ?? [];
 
 describe('workflows lint policy', () => {
   it.each([
@@ -30,15 +31,23 @@ describe('workflows lint policy', () => {
   ])('forbids %s', async (code) => {
     const messages = await errors(code);
     expect(messages).toHaveLength(1);
-    expect(messages[0]).toMatch(/^'.*' import is restricted from being used by a pattern\. workflows (must stay deterministic|import activities and lib code as types only)|^'.*' import is restricted from being used\. workflows must stay deterministic/);
+    expect(messages[0]).toMatch(
+      /^'.*' import is restricted from being used by a pattern\. workflows (must stay deterministic|import activities and lib code as types only)|^'.*' import is restricted from being used\. workflows must stay deterministic/,
+    );
   });
 
   it('allows type-only imports of activities and the workflow SDK', async () => {
-    expect(await errors("import type { Activities } from '../activities/index.js';\nimport { proxyActivities } from '@temporalio/workflow';")).toEqual([]);
+    expect(
+      await errors(
+        "import type { Activities } from '../activities/index.js';\nimport { proxyActivities } from '@temporalio/workflow';",
+      ),
+    ).toEqual([]);
   });
 
   it('is applied to every file under workflows/ by the project config', async () => {
-    const config = (await new ESLint().calculateConfigForFile('workflows/smoke.ts')) as { rules: Record<string, unknown> };
+    const config = (await new ESLint().calculateConfigForFile('workflows/smoke.ts')) as {
+      rules: Record<string, unknown>;
+    };
     expect(config.rules['@typescript-eslint/no-restricted-imports']).toEqual([2, workflowImportRule[1]]);
     expect(config.rules['@typescript-eslint/no-floating-promises']).toEqual([2]);
   });

@@ -7,7 +7,11 @@ import { recordHistory } from '../replay/record.js';
 describe('SmokeWorkflow on the real Temporal dev server', () => {
   it('commits to a local lake and reads it back', async () => {
     const result = await withTestWorker(async ({ client, taskQueue, lakeUri }) => {
-      const handle = await client.workflow.start(SmokeWorkflow, { taskQueue, workflowId: `smoke-${taskQueue}`, args: [{ lakeUri }] });
+      const handle = await client.workflow.start(SmokeWorkflow, {
+        taskQueue,
+        workflowId: `smoke-${taskQueue}`,
+        args: [{ lakeUri }],
+      });
       const out = await handle.result();
       await recordHistory('smoke', handle);
       return out;
@@ -20,7 +24,11 @@ describe('SmokeWorkflow on the real Temporal dev server', () => {
     expect(s3Env().AWS_ENDPOINT_URL_S3).toBe(testStack().s3.endpoint);
     const lakeUri = `s3://${testStack().s3.bucket}/smoke-wf`;
     const result = await withTestWorker(({ client, taskQueue }) =>
-      client.workflow.execute(SmokeWorkflow, { taskQueue, workflowId: `smoke-s3-${taskQueue}`, args: [{ lakeUri }] }),
+      client.workflow.execute(SmokeWorkflow, {
+        taskQueue,
+        workflowId: `smoke-s3-${taskQueue}`,
+        args: [{ lakeUri }],
+      }),
     );
     expect(result.verified).toBe(true);
   });

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { validateKey, validatePrefix } from '../../../lib/lake/key.js';
 
-const valid = ['a', 'runs/2026/manifest.json', 'images/batch-000001.avro', 'a.b/c..d/...', 'x'.repeat(1024), 'é/ü'];
+const valid = [
+  'a',
+  'runs/2026/manifest.json',
+  'images/batch-000001.avro',
+  'a.b/c..d/...',
+  'x'.repeat(1024),
+  'é/ü',
+];
 const invalid: [string, RegExp][] = [
   ['', /empty key/],
   ['/abs/path', /absolute path/],

@@ -1,0 +1,74 @@
+import { Context } from '@temporalio/activity';
+import { createHash } from 'node:crypto';
+import { ingestLayout } from '../../lib/ingest/layout.js';
+import { addCounts, zeroCounts, type IngestCounts } from '../../lib/ingest/manifest.js';
+import { chunkRanges, type PlanChunk } from '../../lib/ingest/plan.js';
+import { itemUri, type IngestSource } from '../../lib/ingest/source.js';
+import type { NormalizeOptions } from '../../lib/image/index.js';
+import type { ActivityDeps } from '../deps.js';
+import { knownHashes } from './committed.js';
+import { processItem, type SourceItem } from './process-item.js';
+import { writePart, readPartHashes } from './write-part.js';
+import { openItems } from './open-items.js';
+
+export interface IngestChunkInput {
+  readonly lakeUri: string;
+  readonly runId: string;
+  readonly chunk: number;
+  readonly source: IngestSource;
+  readonly classes: readonly string[];
+  /** True when the class list was given (--classes): a label outside it is quarantined. */
+  readonly classesGiven: boolean;
+  readonly normalize: Partial<NormalizeOptions>;
+  /** Records per Avro batch file. */
+  readonly partSize: number;
+  /** Fixed by the workflow so every attempt writes identical bytes. */
+  readonly ingestTimeMs: number;
+}
+
+interface Progress {
+  readonly partsDone: number;
+  readonly counts: IngestCounts;
+}
+
+/**
+ * Ingests one chunk of the plan, part by part: read, hash, dedupe, normalize, write one Avro batch
+ * and one staging Parquet per part. Heartbeats after each part; a retry resumes after the last
+ * finished part (its objects are already in the lake under the same keys).
+ */
+export function createIngestChunk(deps: ActivityDeps) {
+  return async function ingestChunk(input: IngestChunkInput): Promise<IngestCounts> {
+    const ctx = Context.current();
+    const lake = deps.lakes.open(input.lakeUri);
+    const plan = JSON.parse(
+      (await lake.get(ingestLayout.planChunk(input.runId, input.chunk))).toString(),
+    ) as PlanChunk;
+    const items = await openItems(deps, input.source, plan, input.classes, input.classesGiven);
+    const known = await knownHashes(deps, lake, input.runId);
+    const resume = ctx.info.heartbeatDetails as Progress | undefined;
+    let progress: Progress = resume ?? { partsDone: 0, counts: zeroCounts() };
+    // Hashes stored by earlier parts of this chunk: a duplicate within the chunk is not stored twice.
+    const inChunk = new Set<string>(
+      resume ? await readPartHashes(deps, lake, input.runId, input.chunk, resume.partsDone) : [],
+    );
+
+    const parts = chunkRanges(items.length, input.partSize);
+    for (let part = progress.partsDone; part < parts.length; part++) {
+      const { start, end } = parts[part]!;
+      const outcomes = [];
+      for (let i = start; i < end; i++) {
+        if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason;
+        const item: SourceItem = items.get(i);
+        outcomes.push(await processItem(item, itemUri(input.source, item.ref), i, input, known, inChunk));
+      }
+      const counts = await writePart(deps, lake, input, part, outcomes);
+      progress = { partsDone: part + 1, counts: addCounts(progress.counts, counts) };
+      ctx.heartbeat(progress);
+    }
+    return progress.counts;
+  };
+}
+
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}

@@ -1,0 +1,66 @@
+import { openIdxPair, type IdxPair } from '../../lib/idx/index.js';
+import type { PlanChunk } from '../../lib/ingest/plan.js';
+import type { IngestSource } from '../../lib/ingest/source.js';
+import type { ActivityDeps } from '../deps.js';
+import type { SourceItem } from './process-item.js';
+import { openSourceRoot } from './source-root.js';
+
+export interface ChunkItems {
+  readonly length: number;
+  get(index: number): SourceItem;
+}
+
+/** The items of a planned chunk, each with its label and a way to read its bytes. */
+export async function openItems(
+  deps: ActivityDeps,
+  source: IngestSource,
+  plan: PlanChunk,
+  classes: readonly string[],
+  classesGiven: boolean,
+): Promise<ChunkItems> {
+  if (plan.kind === 'files') {
+    if (source.kind !== 'files') throw new Error('ingest: plan and source kinds differ');
+    const root = openSourceRoot(source, (uri) => deps.lakes.open(uri));
+    return {
+      length: plan.items.length,
+      get: (i) => {
+        const item = plan.items[i]!;
+        return { ref: item.ref, label: item.label, read: () => root.get(item.ref) };
+      },
+    };
+  }
+  if (source.kind !== 'idx') throw new Error('ingest: plan and source kinds differ');
+  const idx = await cachedIdx(deps, source.images, source.labels);
+  return {
+    length: plan.end - plan.start,
+    get: (i) => {
+      const index = plan.start + i;
+      const value = source.labels ? idx.label(index) : null;
+      const label = value === null ? null : classesGiven ? (classes[value] ?? String(value)) : String(value);
+      return {
+        ref: String(index),
+        label,
+        format: 'idx',
+        read: async () => pgm(idx.image(index), idx.cols, idx.rows),
+      };
+    },
+  };
+}
+
+/** IDX files are decoded once per worker (gunzip of 26 MB takes a while). */
+function cachedIdx(deps: ActivityDeps, images: string, labels: string | null): Promise<IdxPair> {
+  const key = `idx:${images}:${labels}`;
+  let pair = deps.memo.get(key) as Promise<IdxPair> | undefined;
+  if (!pair) {
+    pair = openIdxPair(images, labels);
+    deps.memo.set(key, pair);
+    pair.catch(() => deps.memo.delete(key));
+  }
+  return pair;
+}
+
+/** An IDX record as a binary PGM, so it goes through the one normalization path like any file. */
+function pgm(pixels: Uint8Array, width: number, height: number): Uint8Array {
+  const header = Buffer.from(`P5\n${width} ${height}\n255\n`, 'ascii');
+  return Buffer.concat([header, pixels]);
+}

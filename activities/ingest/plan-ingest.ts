@@ -1,0 +1,97 @@
+import { Context } from '@temporalio/activity';
+import { UserError } from '../../lib/errors.js';
+import { ingestLayout } from '../../lib/ingest/layout.js';
+import { labelFromPath, parseLabelManifest, type LabelRule } from '../../lib/ingest/labels.js';
+import {
+  chunkRanges,
+  inferClasses,
+  type IngestPlan,
+  type PlanChunk,
+  type PlannedFile,
+} from '../../lib/ingest/plan.js';
+import type { IngestSource } from '../../lib/ingest/source.js';
+import { openIdxPair } from '../../lib/idx/index.js';
+import type { Lake } from '../../lib/lake/lake.js';
+import type { ActivityDeps } from '../deps.js';
+import { openSourceRoot } from './source-root.js';
+import { readFile } from 'node:fs/promises';
+
+export interface PlanIngestInput {
+  readonly lakeUri: string;
+  readonly runId: string;
+  readonly source: IngestSource;
+  readonly labels: LabelRule;
+  readonly classes: readonly string[] | null;
+  readonly chunkSize: number;
+}
+
+/**
+ * Lists the source once and writes the listing to the lake as chunk files, so the workflow only
+ * carries counts. Idempotent: once plan.json exists, a retry returns it unchanged.
+ */
+export function createPlanIngest({ lakes }: ActivityDeps) {
+  return async function planIngest(input: PlanIngestInput): Promise<IngestPlan> {
+    const lake = lakes.open(input.lakeUri);
+    const planKey = ingestLayout.plan(input.runId);
+    if (await lake.head(planKey)) return JSON.parse((await lake.get(planKey)).toString()) as IngestPlan;
+
+    const { chunks, itemCount, labels } =
+      input.source.kind === 'files'
+        ? await listFiles(input, lakes.open.bind(lakes))
+        : await listIdx(input.source, input.chunkSize);
+    const classes = input.classes ? [...input.classes] : inferClasses(labels);
+    for (const [i, chunk] of chunks.entries()) {
+      await lake.put(ingestLayout.planChunk(input.runId, i), JSON.stringify(chunk));
+      Context.current().heartbeat({ planned: i + 1 });
+    }
+    const plan: IngestPlan = {
+      runId: input.runId,
+      source: input.source,
+      itemCount,
+      chunkCount: chunks.length,
+      chunkSize: input.chunkSize,
+      classes,
+    };
+    // First complete plan wins; a concurrent duplicate attempt returns the published one.
+    if (!(await lake.putIfAbsent(planKey, JSON.stringify(plan))))
+      return JSON.parse((await lake.get(planKey)).toString()) as IngestPlan;
+    return plan;
+  };
+}
+
+async function listFiles(input: PlanIngestInput, open: (uri: string) => Lake) {
+  const root = openSourceRoot(input.source as { kind: 'files'; root: string }, open);
+  const manifest =
+    input.labels.kind === 'manifest'
+      ? parseLabelManifest(
+          await readFile(input.labels.path, 'utf8').catch(() => {
+            throw new UserError(
+              `ingest: cannot read label manifest ${(input.labels as { path: string }).path}`,
+            );
+          }),
+          input.labels.path,
+        )
+      : undefined;
+  const items: PlannedFile[] = [];
+  for await (const o of root.list('')) {
+    items.push({ ref: o.key, size: o.size, label: labelFromPath(o.key, input.labels, manifest) });
+    if (items.length % 10_000 === 0) Context.current().heartbeat({ listed: items.length });
+  }
+  const chunks: PlanChunk[] = chunkRanges(items.length, input.chunkSize).map(({ start, end }) => ({
+    kind: 'files',
+    items: items.slice(start, end),
+  }));
+  return { chunks, itemCount: items.length, labels: items.map((i) => i.label) };
+}
+
+async function listIdx(source: Extract<IngestSource, { kind: 'idx' }>, chunkSize: number) {
+  const idx = await openIdxPair(source.images, source.labels);
+  const labels: string[] = [];
+  if (source.labels) for (let i = 0; i < idx.count; i++) labels.push(String(idx.label(i)));
+  const chunks: PlanChunk[] = chunkRanges(idx.count, chunkSize).map(({ start, end }) => ({
+    kind: 'idx',
+    start,
+    end,
+  }));
+  return { chunks, itemCount: idx.count, labels };
+}

@@ -1,0 +1,116 @@
+import { createHash } from 'node:crypto';
+import { ImageRejectedError, normalizeImage, type NormalizedImage } from '../../lib/image/index.js';
+import { UserError } from '../../lib/errors.js';
+import { NotFoundError } from '../../lib/lake/lake.js';
+import { classIndex } from '../../lib/ingest/labels.js';
+import type { StagingRow } from '../../lib/ingest/staging-row.js';
+import type { IngestChunkInput } from './ingest-chunk.js';
+
+/** One source item, ready to read. */
+export interface SourceItem {
+  readonly ref: string;
+  readonly label: string | null;
+  /** Overrides the detected format in metadata (IDX records are fed to the decoder as PGM). */
+  readonly format?: string;
+  read(): Promise<Uint8Array>;
+}
+
+export interface ItemOutcome {
+  readonly row: StagingRow;
+  readonly image?: NormalizedImage;
+}
+
+const FS_UNREADABLE = new Set(['EACCES', 'EISDIR', 'ELOOP', 'ENAMETOOLONG', 'EPERM']);
+
+/** Reads, hashes, dedupes and normalizes one item. Bad input becomes a quarantine row, never an exception. */
+export async function processItem(
+  item: SourceItem,
+  source: string,
+  itemIndex: number,
+  input: IngestChunkInput,
+  known: ReadonlySet<string>,
+  inChunk: Set<string>,
+): Promise<ItemOutcome> {
+  const base = emptyRow(source, itemIndex, input.chunk, item.label, input.classes);
+  let bytes: Uint8Array;
+  try {
+    bytes = await item.read();
+  } catch (error) {
+    return { row: { ...base, status: 'quarantined', reason: unreadableReason(error) } };
+  }
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const row = { ...base, bytes: bytes.length, sha256 };
+  if (known.has(sha256)) return { row: { ...row, status: 'duplicate', reason: 'already in the lake' } };
+  if (inChunk.has(sha256)) return { row: { ...row, status: 'duplicate', reason: 'earlier in this run' } };
+  if (input.classesGiven && item.label !== null && row.class_index === null) {
+    return {
+      row: { ...row, status: 'quarantined', reason: `unknown-label: "${item.label}" is not in --classes` },
+    };
+  }
+  let image: NormalizedImage;
+  try {
+    image = await normalizeImage(bytes, input.normalize);
+  } catch (error) {
+    if (error instanceof ImageRejectedError)
+      return { row: { ...row, status: 'quarantined', reason: `${error.reason}: ${error.message}` } };
+    throw error;
+  }
+  inChunk.add(sha256);
+  return {
+    image,
+    row: {
+      ...row,
+      status: 'ingested',
+      image_id: sha256.slice(0, 32),
+      original_format: item.format ?? image.original.format,
+      original_width: image.original.width,
+      original_height: image.original.height,
+      width: image.width,
+      height: image.height,
+      mean: image.stats.mean,
+      std: image.stats.std,
+      light_background: image.stats.lightBackground,
+    },
+  };
+}
+
+function unreadableReason(error: unknown): string {
+  if (error instanceof NotFoundError) return 'vanished: the file disappeared after it was listed';
+  if (error instanceof UserError) return `unreadable-name: ${error.message}`;
+  const code = (error as { code?: string }).code;
+  if (code && FS_UNREADABLE.has(code)) return `unreadable: ${code}`;
+  // Anything else (network, S3 down) is transient: let Temporal retry the activity.
+  throw error;
+}
+
+function emptyRow(
+  source: string,
+  itemIndex: number,
+  chunk: number,
+  label: string | null,
+  classes: readonly string[],
+): StagingRow {
+  return {
+    status: 'quarantined',
+    reason: null,
+    source,
+    bytes: 0,
+    sha256: null,
+    image_id: null,
+    label,
+    class_index: classIndex(label, classes),
+    batch_key: null,
+    record_index: null,
+    original_format: null,
+    original_width: null,
+    original_height: null,
+    width: null,
+    height: null,
+    mean: null,
+    std: null,
+    light_background: null,
+    chunk,
+    part: 0,
+    item_index: itemIndex,
+  };
+}

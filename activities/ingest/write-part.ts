@@ -1,0 +1,130 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { encodeImageBatch, type ImageRecord } from '../../lib/avro/index.js';
+import { writeParquet } from '../../lib/catalog/parquet-writer.js';
+import { quoteLiteral } from '../../lib/catalog/sql-quote.js';
+import type { Lake } from '../../lib/lake/lake.js';
+import { ingestLayout } from '../../lib/ingest/layout.js';
+import type { IngestCounts } from '../../lib/ingest/manifest.js';
+import { STAGING_COLUMNS, stagingColumns } from '../../lib/ingest/staging-row.js';
+import type { ActivityDeps } from '../deps.js';
+import type { IngestChunkInput } from './ingest-chunk.js';
+import type { ItemOutcome } from './process-item.js';
+
+/** What one part wrote; read back at commit to build the batches table. */
+export interface PartReport {
+  readonly batch: {
+    readonly key: string;
+    readonly records: number;
+    readonly bytes: number;
+    readonly sha256: string;
+  } | null;
+  readonly counts: IngestCounts;
+}
+
+/** Writes one part's Avro batch, staging rows and report. Same outcomes give byte-identical objects. */
+export async function writePart(
+  deps: ActivityDeps,
+  lake: Lake,
+  input: IngestChunkInput,
+  part: number,
+  outcomes: readonly ItemOutcome[],
+): Promise<IngestCounts> {
+  const batchKey = ingestLayout.batch(input.runId, input.chunk, part);
+  const records: ImageRecord[] = [];
+  const rows = outcomes.map(({ row, image }) => {
+    if (!image) return { ...row, part };
+    const record_index = records.length;
+    records.push({
+      image_id: row.image_id!,
+      sha256: row.sha256!,
+      source: row.source,
+      label: row.label,
+      class_index: row.class_index,
+      width: image.width,
+      height: image.height,
+      pixels: Buffer.from(image.pixels.buffer, image.pixels.byteOffset, image.pixels.byteLength),
+      original_format: row.original_format!,
+      original_width: image.original.width,
+      original_height: image.original.height,
+      original_bytes: image.original.bytes,
+      ingest_run: input.runId,
+      ingest_time: input.ingestTimeMs,
+    });
+    return { ...row, part, batch_key: batchKey, record_index };
+  });
+
+  let batch: PartReport['batch'] = null;
+  if (records.length > 0) {
+    const avro = await encodeImageBatch(records, { syncKey: batchKey });
+    await lake.put(batchKey, avro);
+    batch = {
+      key: batchKey,
+      records: records.length,
+      bytes: avro.length,
+      sha256: createHash('sha256').update(avro).digest('hex'),
+    };
+  }
+  await lake.put(
+    ingestLayout.stagingRows(input.runId, input.chunk, part),
+    await parquetBytes(deps, rows, input),
+  );
+  const counts: IngestCounts = {
+    seen: rows.length,
+    ingested: records.length,
+    duplicates: rows.filter((r) => r.status === 'duplicate').length,
+    quarantined: rows.filter((r) => r.status === 'quarantined').length,
+    batches: batch ? 1 : 0,
+    bytes: batch?.bytes ?? 0,
+  };
+  const report: PartReport = { batch, counts };
+  await lake.put(ingestLayout.stagingPart(input.runId, input.chunk, part), JSON.stringify(report));
+  return counts;
+}
+
+async function parquetBytes(
+  deps: ActivityDeps,
+  rows: Parameters<typeof stagingColumns>[0],
+  input: IngestChunkInput,
+): Promise<Buffer> {
+  const path = join(tmpdir(), `imagelake-staging-${process.pid}-${randomBytes(6).toString('hex')}.parquet`);
+  const connection = await (await deps.duckdb()).connect();
+  try {
+    await writeParquet(
+      connection,
+      path,
+      STAGING_COLUMNS,
+      stagingColumns(rows, input.runId, input.ingestTimeMs),
+    );
+    return await readFile(path);
+  } finally {
+    connection.closeSync();
+    await rm(path, { force: true });
+  }
+}
+
+/** The hashes stored by the first `parts` parts of a chunk (to resume its in-chunk dedupe). */
+export async function readPartHashes(
+  deps: ActivityDeps,
+  lake: Lake,
+  runId: string,
+  chunk: number,
+  parts: number,
+): Promise<string[]> {
+  const hashes: string[] = [];
+  const connection = await (await deps.duckdb()).connect();
+  try {
+    for (let part = 0; part < parts; part++) {
+      const file = await deps.mirror.localFile(lake, ingestLayout.stagingRows(runId, chunk, part));
+      const reader = await connection.runAndReadAll(
+        `SELECT sha256 FROM read_parquet(${quoteLiteral(file)}) WHERE status = 'ingested'`,
+      );
+      for (const [sha] of reader.getRowsJS()) hashes.push(sha as string);
+    }
+  } finally {
+    connection.closeSync();
+  }
+  return hashes;
+}

@@ -1,0 +1,177 @@
+import type { Command } from 'commander';
+import { randomBytes } from 'node:crypto';
+import type { IngestSummary } from '../../activities/ingest/commit-ingest.js';
+import { loadConfig } from '../../lib/config.js';
+import { UserError } from '../../lib/errors.js';
+import { compileLabelRegex, type LabelRule } from '../../lib/ingest/labels.js';
+import { validateRunId } from '../../lib/ingest/layout.js';
+import { CLASS_PRESETS } from '../../lib/ingest/plan.js';
+import { parseSource, type IngestSource } from '../../lib/ingest/source.js';
+import { parseLakeUri } from '../../lib/lake/lake-uri.js';
+import { withTemporal } from '../../lib/temporal/session.js';
+import { ingestProgressQuery } from '../../workflows/definitions.js';
+import { IngestWorkflow, type IngestInput } from '../../workflows/ingest.js';
+import { oneOf, positiveInt, size } from '../options.js';
+import { Progress } from '../progress.js';
+
+interface IngestFlags {
+  lake?: string;
+  labels?: 'dir' | 'idx' | 'none';
+  labelRegex?: string;
+  labelManifest?: string;
+  idxLabels?: string;
+  classes?: string;
+  size: { width: number; height: number };
+  fit: 'contain' | 'cover' | 'fill';
+  invert: 'auto' | 'always' | 'never';
+  maxPixels: number;
+  chunkSize: number;
+  partSize: number;
+  parallel: number;
+  runId?: string;
+  json?: boolean;
+}
+
+export function registerIngest(program: Command): void {
+  program
+    .command('ingest <source>')
+    .description(
+      'ingest raw images (a directory, an s3:// prefix or an IDX images file) into the lake, exactly once',
+    )
+    .option('--lake <uri>', 'lake directory or s3://bucket/prefix (default IMAGELAKE_LAKE or ./lake)')
+    .option(
+      '--labels <rule>',
+      'label source: dir (parent directory name), idx, none (default: idx for IDX sources, else none)',
+      oneOf(['dir', 'idx', 'none'] as const),
+    )
+    .option(
+      '--label-regex <regex>',
+      'label = the one capture group of this regex on the file name, e.g. "^(\\d+)_"',
+    )
+    .option('--label-manifest <file>', 'CSV (path,label header) or JSON manifest of path -> label')
+    .option('--idx-labels <file>', 'IDX labels file (default: found beside the images file)')
+    .option(
+      '--classes <list>',
+      'class names, comma-separated, or a preset: fashion-mnist, mnist (default: inferred from the labels)',
+    )
+    .option('--size <WxH>', 'normalized size', size, { width: 28, height: 28 })
+    .option(
+      '--fit <fit>',
+      'contain (keep aspect ratio), cover or fill',
+      oneOf(['contain', 'cover', 'fill'] as const),
+      'contain',
+    )
+    .option(
+      '--invert <mode>',
+      'polarity: auto (dark background), always, never',
+      oneOf(['auto', 'always', 'never'] as const),
+      'auto',
+    )
+    .option('--max-pixels <n>', 'decoded pixel bound per image', positiveInt, 40_000_000)
+    .option('--chunk-size <n>', 'items per activity', positiveInt, 16_384)
+    .option('--part-size <n>', 'images per Avro batch file', positiveInt, 8192)
+    .option('--parallel <n>', 'chunk activities at once over all workers', positiveInt, 4)
+    .option('--run-id <id>', 'ingest run id (the workflow id); the same id resumes or returns that run')
+    .option('--json', 'print the summary as JSON')
+    .action(async (sourceArg: string, flags: IngestFlags) => {
+      const config = loadConfig();
+      const lakeUri = flags.lake ?? config.lakeUri;
+      parseLakeUri(lakeUri);
+      const source = parseSource(sourceArg, flags.idxLabels);
+      const input: IngestInput = {
+        lakeUri,
+        source,
+        labels: labelRule(flags, source),
+        classes: classList(flags.classes),
+        normalize: {
+          width: flags.size.width,
+          height: flags.size.height,
+          fit: flags.fit,
+          invert: flags.invert,
+          maxInputPixels: flags.maxPixels,
+        },
+        chunkSize: flags.chunkSize,
+        partSize: flags.partSize,
+        parallelism: flags.parallel,
+      };
+      const runId = validateRunId(
+        flags.runId ??
+          `ingest-${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}-${randomBytes(3).toString('hex')}`,
+      );
+      const summary = await withTemporal(config, async ({ client }) => {
+        const handle = await client.workflow
+          .start(IngestWorkflow, {
+            workflowId: runId,
+            taskQueue: config.taskQueue,
+            args: [input],
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          })
+          .catch(async (error: unknown) => {
+            if ((error as Error).name !== 'WorkflowExecutionAlreadyStartedError') throw error;
+            return client.workflow.getHandle<typeof IngestWorkflow>(runId);
+          });
+        const progress = new Progress(`ingest ${runId}`);
+        const timer = setInterval(() => {
+          handle.query(ingestProgressQuery).then(
+            (p) =>
+              p.phase !== 'planning' &&
+              progress.update(p.seen, p.itemCount, p.phase === 'committing' ? '(committing)' : ''),
+            () => undefined, // a query can fail while the workflow moves between runs; the next poll retries
+          );
+        }, 500);
+        try {
+          return await handle.result();
+        } finally {
+          clearInterval(timer);
+          progress.done();
+        }
+      });
+      print(summary, lakeUri, flags.json === true);
+    });
+}
+
+function labelRule(flags: IngestFlags, source: IngestSource): LabelRule {
+  const chosen = [flags.labels, flags.labelRegex && 'regex', flags.labelManifest && 'manifest'].filter(
+    Boolean,
+  );
+  if (chosen.length > 1) throw new UserError(`ingest: choose one label source, got ${chosen.join(' and ')}`);
+  if (flags.labelRegex !== undefined)
+    return (compileLabelRegex(flags.labelRegex), { kind: 'regex', pattern: flags.labelRegex });
+  if (flags.labelManifest !== undefined) return { kind: 'manifest', path: flags.labelManifest };
+  const rule = flags.labels ?? (source.kind === 'idx' && source.labels ? 'idx' : 'none');
+  if (rule === 'idx' && source.kind !== 'idx')
+    throw new UserError('ingest: --labels idx needs an IDX source');
+  if (rule === 'idx' && source.kind === 'idx' && !source.labels)
+    throw new UserError('ingest: no IDX labels file found: pass --idx-labels');
+  return rule === 'dir' ? { kind: 'parent-dir' } : rule === 'idx' ? { kind: 'idx' } : { kind: 'none' };
+}
+
+function classList(value: string | undefined): string[] | null {
+  if (value === undefined) return null;
+  const preset = CLASS_PRESETS[value];
+  if (preset) return [...preset];
+  const classes = value.split(',').map((c) => c.trim());
+  if (classes.some((c) => c === ''))
+    throw new UserError(`ingest: --classes "${value}" has an empty class name`);
+  if (new Set(classes).size !== classes.length)
+    throw new UserError(`ingest: --classes "${value}" names a class twice`);
+  return classes;
+}
+
+function print(s: IngestSummary, lakeUri: string, json: boolean): void {
+  if (json) {
+    const { runId, seen, ingested, duplicates, quarantined, batches, bytes } = s;
+    console.log(JSON.stringify({ runId, seen, ingested, duplicates, quarantined, batches, bytes }));
+    return;
+  }
+  console.log(
+    `ingest ${s.runId}: ${s.seen} seen, ${s.ingested} ingested, ${s.duplicates} duplicates, ${s.quarantined} quarantined`,
+  );
+  console.log(`  ${s.batches} Avro batch files, ${(s.bytes / 2 ** 20).toFixed(1)} MiB, in ${lakeUri}`);
+  if (s.labelConflicts > 0)
+    console.log(
+      `  ${s.labelConflicts} duplicates carry a label that differs from the stored image (see meta/duplicates)`,
+    );
+  if (s.quarantined > 0)
+    console.log(`  quarantined inputs and their reasons: meta/quarantine/${s.runId}.parquet`);
+}

@@ -1,0 +1,26 @@
+import { InvalidArgumentError } from 'commander';
+
+/** Parses a positive integer option ("Expected a positive integer, got x"). */
+export function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new InvalidArgumentError(`Expected a positive integer, got "${value}".`);
+  return n;
+}
+
+/** Parses WIDTHxHEIGHT. */
+export function size(value: string): { width: number; height: number } {
+  const m = /^(\d+)x(\d+)$/.exec(value);
+  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1 || Number(m[1]) > 4096 || Number(m[2]) > 4096) {
+    throw new InvalidArgumentError(`Expected WIDTHxHEIGHT such as 28x28, got "${value}".`);
+  }
+  return { width: Number(m[1]), height: Number(m[2]) };
+}
+
+export function oneOf<T extends string>(allowed: readonly T[]) {
+  return (value: string): T => {
+    if (!(allowed as readonly string[]).includes(value))
+      throw new InvalidArgumentError(`Expected one of ${allowed.join(', ')}, got "${value}".`);
+    return value as T;
+  };
+}

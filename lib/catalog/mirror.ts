@@ -1,0 +1,31 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Lake } from '../lake/lake.js';
+
+/**
+ * Local copies of a lake's small metadata objects so DuckDB can read them (httpfs cannot be
+ * installed here). A local lake needs no copy; an S3 object is fetched again only when its ETag changes.
+ */
+export class MetadataMirror {
+  constructor(private readonly cacheDir: string) {}
+
+  async localFile(lake: Lake, key: string): Promise<string> {
+    const direct = lake.localPath(key);
+    if (direct) return direct;
+    const head = await lake.head(key);
+    if (!head) throw new Error(`mirror: no object "${key}" in ${lake.uri}`);
+    const lakeDir = createHash('sha256').update(lake.uri).digest('hex').slice(0, 16);
+    const path = join(this.cacheDir, 'mirror', lakeDir, ...key.split('/'));
+    const etagFile = `${path}.etag`;
+    if (existsSync(path) && existsSync(etagFile) && (await readFile(etagFile, 'utf8')) === head.etag)
+      return path;
+    await mkdir(dirname(path), { recursive: true });
+    const tmp = `${path}.${process.pid}.tmp`;
+    await writeFile(tmp, await lake.get(key));
+    await rename(tmp, path);
+    await writeFile(etagFile, head.etag);
+    return path;
+  }
+}

@@ -1,0 +1,51 @@
+import { DuckDBDataChunk, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
+import { quoteIdentifier, quoteLiteral } from './sql-quote.js';
+
+/** One column of a Parquet file we write: its name, DuckDB type and SQL type. */
+export interface ParquetColumn {
+  readonly name: string;
+  readonly type: DuckDBType;
+}
+
+const CHUNK_ROWS = 2048; // DuckDB's vector size
+
+/**
+ * Writes rows given as columns to a Parquet file with DuckDB (zstd). Same rows in the same order
+ * give byte-identical files, so a retried activity rewrites the same object.
+ */
+export async function writeParquet(
+  connection: DuckDBConnection,
+  path: string,
+  columns: readonly ParquetColumn[],
+  data: Readonly<Record<string, readonly DuckDBValue[]>>,
+): Promise<number> {
+  const rowCount = data[columns[0]?.name ?? '']?.length ?? 0;
+  for (const c of columns) {
+    if (data[c.name]?.length !== rowCount)
+      throw new Error(`parquet: column ${c.name} has ${data[c.name]?.length} values, expected ${rowCount}`);
+  }
+  const table = `staging_${Math.random().toString(36).slice(2)}`;
+  const ddl = columns.map((c) => `${quoteIdentifier(c.name)} ${c.type.toString()}`).join(', ');
+  await connection.run(`CREATE TABLE ${table} (${ddl})`);
+  try {
+    const appender = await connection.createAppender(table);
+    try {
+      for (let start = 0; start < rowCount; start += CHUNK_ROWS) {
+        const size = Math.min(CHUNK_ROWS, rowCount - start);
+        const chunk = DuckDBDataChunk.create(
+          columns.map((c) => c.type),
+          size,
+        );
+        columns.forEach((c, i) => chunk.setColumnValues(i, (data[c.name] ?? []).slice(start, start + size)));
+        appender.appendDataChunk(chunk);
+      }
+      appender.flushSync();
+    } finally {
+      appender.closeSync();
+    }
+    await connection.run(`COPY ${table} TO ${quoteLiteral(path)} (FORMAT parquet, COMPRESSION zstd)`);
+  } finally {
+    await connection.run(`DROP TABLE IF EXISTS ${table}`);
+  }
+  return rowCount;
+}

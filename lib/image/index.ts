@@ -1,0 +1,10 @@
+export {
+  normalizeImage,
+  defaultNormalizeOptions,
+  borderMean,
+  type NormalizeOptions,
+  type NormalizedImage,
+} from './normalize.js';
+export { ImageRejectedError, type RejectReason } from './errors.js';
+export { sniffFormat, type ImageFormat } from './sniff.js';
+export { decodeNetpbm } from './netpbm.js';

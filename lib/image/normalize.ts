@@ -1,0 +1,180 @@
+import sharp from 'sharp';
+import { ImageRejectedError } from './errors.js';
+import { decodeNetpbm } from './netpbm.js';
+import { decodeGrayPng, pngSize } from './png-fast.js';
+import { sniffFormat, type ImageFormat } from './sniff.js';
+
+export interface NormalizeOptions {
+  /** Output width in pixels. Default 28. */
+  readonly width: number;
+  /** Output height in pixels. Default 28. */
+  readonly height: number;
+  /** contain (default: keep aspect ratio, pad with the background), cover (crop) or fill (stretch). */
+  readonly fit: 'contain' | 'cover' | 'fill';
+  /** auto (default): make the background dark (MNIST convention) judged by the border; always; never. */
+  readonly invert: 'auto' | 'always' | 'never';
+  /** Decoded pixel bound (sharp's limitInputPixels). Default 40,000,000. */
+  readonly maxInputPixels: number;
+  /** Input size bound in bytes. Default 64 MiB. */
+  readonly maxInputBytes: number;
+}
+
+export const defaultNormalizeOptions: NormalizeOptions = {
+  width: 28,
+  height: 28,
+  fit: 'contain',
+  invert: 'auto',
+  maxInputPixels: 40_000_000,
+  maxInputBytes: 64 * 1024 * 1024,
+};
+
+export interface NormalizedImage {
+  /** width*height 8-bit grayscale pixels, row-major, dark background unless invert=never. */
+  readonly pixels: Uint8Array;
+  readonly width: number;
+  readonly height: number;
+  readonly original: {
+    readonly format: ImageFormat;
+    readonly width: number;
+    readonly height: number;
+    readonly bytes: number;
+  };
+  /** Of the normalized pixels on a 0..1 scale; lightBackground is the original polarity. */
+  readonly stats: { readonly mean: number; readonly std: number; readonly lightBackground: boolean };
+  readonly inverted: boolean;
+}
+
+const ALLOWED: ReadonlySet<string> = new Set<ImageFormat>([
+  'png',
+  'jpeg',
+  'webp',
+  'gif',
+  'tiff',
+  'avif',
+  'pgm',
+  'ppm',
+]);
+
+/**
+ * The one normalization shared by ingest, training and scoring (no train/serve skew): decode
+ * (errors not ignored, formats allow-listed, pixels bounded), flatten alpha onto white, 8-bit
+ * grayscale, polarity, resize. Bad input throws ImageRejectedError with a reason.
+ */
+export async function normalizeImage(
+  bytes: Uint8Array,
+  options: Partial<NormalizeOptions> = {},
+  force?: 'sharp',
+): Promise<NormalizedImage> {
+  const o = { ...defaultNormalizeOptions, ...options };
+  if (bytes.length === 0) throw new ImageRejectedError('empty', 'zero-byte input');
+  if (bytes.length > o.maxInputBytes)
+    throw new ImageRejectedError(
+      'too-large',
+      `${bytes.length} bytes exceeds the ${o.maxInputBytes}-byte bound`,
+    );
+  const sniffed = sniffFormat(bytes);
+  if (sniffed === undefined) throw new ImageRejectedError('not-an-image', 'not a recognized image format');
+  if (!ALLOWED.has(sniffed))
+    throw new ImageRejectedError('format-not-allowed', `format not allowed: ${sniffed}`);
+  const format = sniffed as ImageFormat;
+  if (format === 'png') {
+    const size = pngSize(bytes);
+    if (size && size.width * size.height > o.maxInputPixels) {
+      throw new ImageRejectedError(
+        'too-many-pixels',
+        `${size.width}x${size.height} exceeds the ${o.maxInputPixels}-pixel bound`,
+      );
+    }
+  }
+  const gray =
+    (format === 'png' && force !== 'sharp' ? decodeGrayPng(bytes) : undefined) ??
+    (await decodeToGray(bytes, format, o.maxInputPixels));
+  const border = borderMean(gray.data, gray.width, gray.height);
+  const lightBackground = border > 127;
+  const inverted = o.invert === 'always' || (o.invert === 'auto' && lightBackground);
+  let pixels = inverted ? gray.data.map((v) => 255 - v) : gray.data;
+  if (gray.width !== o.width || gray.height !== o.height) {
+    const background = Math.round(inverted ? 255 - border : border);
+    pixels = await resizeGray(pixels, gray.width, gray.height, o, background);
+  }
+  return {
+    pixels,
+    width: o.width,
+    height: o.height,
+    original: { format, width: gray.width, height: gray.height, bytes: bytes.length },
+    stats: { ...meanStd(pixels), lightBackground },
+    inverted,
+  };
+}
+
+async function decodeToGray(bytes: Uint8Array, format: ImageFormat, maxPixels: number) {
+  const input = format === 'pgm' || format === 'ppm' ? decodeNetpbm(bytes, maxPixels) : undefined;
+  try {
+    const image = input
+      ? sharp(input.data, { raw: { width: input.width, height: input.height, channels: input.channels } })
+      : sharp(bytes, { limitInputPixels: maxPixels, failOn: 'warning', pages: 1 });
+    const { data, info } = await image
+      .flatten({ background: '#ffffff' })
+      .toColourspace('b-w')
+      .extractChannel(0)
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    return {
+      data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+      width: info.width,
+      height: info.height,
+    };
+  } catch (error) {
+    throw sharpRejection(error);
+  }
+}
+
+async function resizeGray(
+  pixels: Uint8Array,
+  width: number,
+  height: number,
+  o: NormalizeOptions,
+  background: number,
+): Promise<Uint8Array> {
+  const { data } = await sharp(pixels, { raw: { width, height, channels: 1 } })
+    .resize(o.width, o.height, { fit: o.fit, background: { r: background, g: background, b: background } })
+    .extractChannel(0)
+    .raw({ depth: 'uchar' })
+    .toBuffer({ resolveWithObject: true });
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+function sharpRejection(error: unknown): ImageRejectedError {
+  const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+  if (/pixel limit/i.test(message)) return new ImageRejectedError('too-many-pixels', message);
+  if (/premature end|truncat|end of (file|stream|data)|read error|short read|unexpected end/i.test(message))
+    return new ImageRejectedError('truncated', message);
+  if (/unsupported image format/i.test(message)) return new ImageRejectedError('not-an-image', message);
+  return new ImageRejectedError('corrupt', message);
+}
+
+/** Mean of the outermost ring of pixels. */
+export function borderMean(p: Uint8Array, w: number, h: number): number {
+  let sum = 0;
+  let n = 0;
+  for (let x = 0; x < w; x++) {
+    sum += p[x]! + p[(h - 1) * w + x]!;
+    n += 2;
+  }
+  for (let y = 1; y < h - 1; y++) {
+    sum += p[y * w]! + p[y * w + w - 1]!;
+    n += 2;
+  }
+  return n ? sum / n : 0;
+}
+
+function meanStd(p: Uint8Array): { mean: number; std: number } {
+  let sum = 0;
+  let sq = 0;
+  for (const v of p) {
+    sum += v;
+    sq += v * v;
+  }
+  const mean = sum / p.length / 255;
+  return { mean, std: Math.sqrt(Math.max(0, sq / p.length / 65025 - mean * mean)) };
+}

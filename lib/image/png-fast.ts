@@ -1,0 +1,100 @@
+import { crc32, inflateSync } from 'node:zlib';
+
+/**
+ * Decodes a well-formed, non-interlaced 8-bit grayscale PNG (no transparency) to raw pixels in pure
+ * JS: about 50 times cheaper than a sharp pipeline for a 28x28 image. Returns undefined for anything
+ * else, including any malformation, so the sharp path gives the authoritative answer.
+ */
+export function decodeGrayPng(
+  b: Uint8Array,
+): { data: Uint8Array; width: number; height: number } | undefined {
+  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  let pos = 8;
+  let width = 0;
+  let height = 0;
+  const idat: Uint8Array[] = [];
+  let ended = false;
+  while (pos + 12 <= b.length) {
+    const length = view.getUint32(pos);
+    const type = String.fromCharCode(b[pos + 4]!, b[pos + 5]!, b[pos + 6]!, b[pos + 7]!);
+    if (pos + 12 + length > b.length) return undefined;
+    const body = b.subarray(pos + 8, pos + 8 + length);
+    if (crc32(b.subarray(pos + 4, pos + 8 + length)) !== view.getUint32(pos + 8 + length)) return undefined;
+    if (type === 'IHDR') {
+      // bit depth 8, colour type 0 (gray), compression 0, filter 0, no interlace
+      if (
+        length !== 13 ||
+        body[8] !== 8 ||
+        body[9] !== 0 ||
+        body[10] !== 0 ||
+        body[11] !== 0 ||
+        body[12] !== 0
+      )
+        return undefined;
+      width = view.getUint32(pos + 8);
+      height = view.getUint32(pos + 12);
+    } else if (type === 'IDAT') idat.push(body);
+    else if (type === 'tRNS') return undefined;
+    else if (type === 'IEND') {
+      ended = true;
+      break;
+    }
+    pos += 12 + length;
+  }
+  if (!ended || width === 0 || height === 0 || idat.length === 0) return undefined;
+  let raw: Buffer;
+  try {
+    raw = inflateSync(idat.length === 1 ? idat[0]! : Buffer.concat(idat));
+  } catch {
+    return undefined;
+  }
+  if (raw.length !== (width + 1) * height) return undefined;
+  return { data: unfilter(raw, width, height), width, height };
+}
+
+/** Undoes PNG scanline filters for 1 byte per pixel. */
+function unfilter(raw: Uint8Array, width: number, height: number): Uint8Array {
+  const out = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    const filter = raw[y * (width + 1)]!;
+    const src = y * (width + 1) + 1;
+    const row = y * width;
+    const up = row - width;
+    for (let x = 0; x < width; x++) {
+      const a = x > 0 ? out[row + x - 1]! : 0;
+      const b = y > 0 ? out[up + x]! : 0;
+      const c = x > 0 && y > 0 ? out[up + x - 1]! : 0;
+      const v = raw[src + x]!;
+      let p: number;
+      switch (filter) {
+        case 0:
+          p = v;
+          break;
+        case 1:
+          p = v + a;
+          break;
+        case 2:
+          p = v + b;
+          break;
+        case 3:
+          p = v + ((a + b) >> 1);
+          break;
+        default: {
+          const pa = Math.abs(b - c),
+            pb = Math.abs(a - c),
+            pc = Math.abs(a + b - 2 * c);
+          p = v + (pa <= pb && pa <= pc ? a : pb <= pc ? b : c);
+        }
+      }
+      out[row + x] = p & 0xff;
+    }
+  }
+  return out;
+}
+
+/** Width and height from a PNG's IHDR, without decoding (to refuse pixel bombs early). */
+export function pngSize(b: Uint8Array): { width: number; height: number } | undefined {
+  if (b.length < 24) return undefined;
+  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  return { width: view.getUint32(16), height: view.getUint32(20) };
+}

@@ -1,0 +1,37 @@
+// Where an ingest run puts things in the lake. Every key is deterministic in (run, chunk, part),
+// so a retried activity rewrites the same objects instead of adding new ones.
+
+const pad = (n: number, width: number) => String(n).padStart(width, '0');
+const partName = (chunk: number, part: number) => `c${pad(chunk, 6)}-p${pad(part, 3)}`;
+
+export const ingestLayout = {
+  /** The run's plan summary; written last by the plan step (its presence means the plan is complete). */
+  plan: (runId: string) => `ingest/${runId}/plan.json`,
+  /** The items of one chunk (a slice of the source listing). */
+  planChunk: (runId: string, chunk: number) => `ingest/${runId}/plan/chunk-${pad(chunk, 6)}.json`,
+  /** One Avro batch file: the normalized images of one part of a chunk. */
+  batch: (runId: string, chunk: number, part: number) => `batches/${runId}/${partName(chunk, part)}.avro`,
+  /** Per-item outcomes of one part (Parquet), combined at commit. */
+  stagingRows: (runId: string, chunk: number, part: number) =>
+    `ingest/${runId}/staging/${partName(chunk, part)}.parquet`,
+  /** What one part wrote (batch key, count, bytes, sha256). */
+  stagingPart: (runId: string, chunk: number, part: number) =>
+    `ingest/${runId}/staging/${partName(chunk, part)}.json`,
+  stagingPrefix: (runId: string) => `ingest/${runId}/staging/`,
+  /** Committed metadata tables, one Parquet file per run and table. */
+  table: (table: IngestTable, runId: string) => `meta/${table}/${runId}.parquet`,
+  /** The commit: a run is visible only once this object exists (published with put-if-absent). */
+  manifest: (runId: string) => `manifests/ingest/${runId}.json`,
+  manifestPrefix: 'manifests/ingest/',
+} as const;
+
+export type IngestTable = 'images' | 'batches' | 'quarantine' | 'duplicates';
+export const INGEST_TABLES: readonly IngestTable[] = ['images', 'batches', 'quarantine', 'duplicates'];
+
+/** Run ids become key segments: keep them to a safe alphabet. */
+export function validateRunId(runId: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/.test(runId)) {
+    throw new Error(`ingest: invalid run id "${runId}": letters, digits, "_" and "-" only, at most 128`);
+  }
+  return runId;
+}

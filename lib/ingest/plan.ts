@@ -1,0 +1,58 @@
+import type { IngestSource } from './source.js';
+
+/** One source item of a files source, as listed by the plan step. */
+export interface PlannedFile {
+  /** Path relative to the source root, `/`-separated. */
+  readonly ref: string;
+  readonly size: number;
+  readonly label: string | null;
+}
+
+/** The items of one chunk: a slice of a file listing, or a range of IDX records. */
+export type PlanChunk =
+  | { readonly kind: 'files'; readonly items: readonly PlannedFile[] }
+  | { readonly kind: 'idx'; readonly start: number; readonly end: number };
+
+/** The plan summary: what the workflow needs to fan out (counts, never the items). */
+export interface IngestPlan {
+  readonly runId: string;
+  readonly source: IngestSource;
+  readonly itemCount: number;
+  readonly chunkCount: number;
+  readonly chunkSize: number;
+  /** The class list: given by --classes or inferred (sorted) from the labels seen. */
+  readonly classes: readonly string[];
+}
+
+/** Splits n items into chunk ranges of at most `size`. */
+export function chunkRanges(n: number, size: number): { start: number; end: number }[] {
+  const out: { start: number; end: number }[] = [];
+  for (let start = 0; start < n; start += size) out.push({ start, end: Math.min(n, start + size) });
+  return out;
+}
+
+/** Infers the class list: numeric labels sort numerically, others lexicographically. */
+export function inferClasses(labels: Iterable<string | null>): string[] {
+  const set = new Set<string>();
+  for (const l of labels) if (l !== null) set.add(l);
+  const all = [...set];
+  const numeric = all.every((l) => /^\d+$/.test(l));
+  return numeric ? all.sort((a, b) => Number(a) - Number(b)) : all.sort();
+}
+
+/** Named class lists for `--classes <name>`. */
+export const CLASS_PRESETS: Readonly<Record<string, readonly string[]>> = {
+  'fashion-mnist': [
+    'T-shirt/top',
+    'Trouser',
+    'Pullover',
+    'Dress',
+    'Coat',
+    'Sandal',
+    'Shirt',
+    'Sneaker',
+    'Bag',
+    'Ankle boot',
+  ],
+  mnist: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+};
