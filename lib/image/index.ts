@@ -1,7 +1,7 @@
 export {
   normalizeImage,
   defaultNormalizeOptions,
-  borderMean,
+  borderLevel,
   type NormalizeOptions,
   type NormalizedImage,
 } from './normalize.js';

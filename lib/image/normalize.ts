@@ -89,12 +89,12 @@ export async function normalizeImage(
   const gray =
     (format === 'png' && force !== 'sharp' ? decodeGrayPng(bytes) : undefined) ??
     (await decodeToGray(bytes, format, o.maxInputPixels));
-  const border = borderMean(gray.data, gray.width, gray.height);
+  const border = borderLevel(gray.data, gray.width, gray.height);
   const lightBackground = border > 127;
   const inverted = o.invert === 'always' || (o.invert === 'auto' && lightBackground);
   let pixels = inverted ? gray.data.map((v) => 255 - v) : gray.data;
   if (gray.width !== o.width || gray.height !== o.height) {
-    const background = Math.round(inverted ? 255 - border : border);
+    const background = inverted ? 255 - border : border;
     pixels = await resizeGray(pixels, gray.width, gray.height, o, background);
   }
   return {
@@ -153,19 +153,27 @@ function sharpRejection(error: unknown): ImageRejectedError {
   return new ImageRejectedError('corrupt', message);
 }
 
-/** Mean of the outermost ring of pixels. */
-export function borderMean(p: Uint8Array, w: number, h: number): number {
-  let sum = 0;
+/** Median of the outermost ring of pixels: the background level, robust to strokes touching the edge. */
+export function borderLevel(p: Uint8Array, w: number, h: number): number {
+  const histogram = new Uint32Array(256);
   let n = 0;
+  const add = (v: number) => {
+    histogram[v]!++;
+    n++;
+  };
   for (let x = 0; x < w; x++) {
-    sum += p[x]! + p[(h - 1) * w + x]!;
-    n += 2;
+    add(p[x]!);
+    if (h > 1) add(p[(h - 1) * w + x]!);
   }
   for (let y = 1; y < h - 1; y++) {
-    sum += p[y * w]! + p[y * w + w - 1]!;
-    n += 2;
+    add(p[y * w]!);
+    if (w > 1) add(p[y * w + w - 1]!);
   }
-  return n ? sum / n : 0;
+  for (let v = 0, seen = 0; v < 256; v++) {
+    seen += histogram[v]!;
+    if (seen * 2 >= n) return v;
+  }
+  return 0;
 }
 
 function meanStd(p: Uint8Array): { mean: number; std: number } {
