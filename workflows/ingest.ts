@@ -1,4 +1,5 @@
 import { continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { Duration } from '@temporalio/common';
 import type { Activities } from '../activities/index.js';
 import type { IngestSummary } from '../activities/ingest/commit-ingest.js';
 import type { NormalizeOptions } from '../lib/image/index.js';
@@ -12,11 +13,6 @@ import { activityRetry } from './retry.js';
 const { planIngest, commitIngest } = proxyActivities<Activities>({
   startToCloseTimeout: '30 minutes',
   heartbeatTimeout: '2 minutes',
-  retry: activityRetry,
-});
-const { ingestChunk } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 minutes',
-  heartbeatTimeout: '1 minute',
   retry: activityRetry,
 });
 
@@ -34,6 +30,8 @@ export interface IngestInput {
   readonly parallelism?: number;
   /** Chunks per workflow run before continue-as-new keeps the history small. Default 200. */
   readonly chunksPerRun?: number;
+  /** How long a chunk may go without heartbeat before it is retried on another worker. Default 30 s. */
+  readonly heartbeatTimeout?: Duration;
   /** Carried over continue-as-new; absent on the first run. */
   readonly state?: IngestState;
 }
@@ -54,6 +52,11 @@ export async function IngestWorkflow(input: IngestInput): Promise<IngestSummary>
   const runId = workflowInfo().workflowId;
   const parallelism = input.parallelism ?? 4;
   const chunksPerRun = input.chunksPerRun ?? 200;
+  const { ingestChunk } = proxyActivities<Activities>({
+    startToCloseTimeout: '30 minutes',
+    heartbeatTimeout: input.heartbeatTimeout ?? '30 seconds',
+    retry: activityRetry,
+  });
   let progress: IngestProgress = {
     phase: 'planning',
     itemCount: 0,

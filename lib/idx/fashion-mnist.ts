@@ -13,7 +13,10 @@ export interface FashionMnistFiles {
 }
 
 /** The Fashion-MNIST IDX files: IMAGELAKE_DATASET_DIR, else the Debian package's directory. */
-export function findFashionMnist(env: NodeJS.ProcessEnv = process.env, defaultDir = FASHION_MNIST_DEFAULT_DIR): FashionMnistFiles {
+export function findFashionMnist(
+  env: NodeJS.ProcessEnv = process.env,
+  defaultDir = FASHION_MNIST_DEFAULT_DIR,
+): FashionMnistFiles {
   const dirs = [env.IMAGELAKE_DATASET_DIR, defaultDir].filter((d): d is string => Boolean(d));
   for (const dir of dirs) {
     const file = (name: string) => [join(dir, `${name}.gz`), join(dir, name)].find(existsSync);

@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { ImageRejectedError } from './errors.js';
 import { decodeNetpbm } from './netpbm.js';
-import { decodeGrayPng, pngSize } from './png-fast.js';
+import { decodeGrayPng, pngIsTruncated, pngSize } from './png-fast.js';
 import { sniffFormat, type ImageFormat } from './sniff.js';
 
 export interface NormalizeOptions {
@@ -125,7 +125,7 @@ async function decodeToGray(bytes: Uint8Array, format: ImageFormat, maxPixels: n
       height: info.height,
     };
   } catch (error) {
-    throw sharpRejection(error);
+    throw sharpRejection(error, truncated(bytes, format));
   }
 }
 
@@ -144,8 +144,16 @@ async function resizeGray(
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
 
-function sharpRejection(error: unknown): ImageRejectedError {
-  const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+/** libvips often reports a cut-off file as a corrupt one; the file's structure tells which it is. */
+function truncated(b: Uint8Array, format: ImageFormat): boolean {
+  if (format === 'png') return pngIsTruncated(b);
+  if (format === 'jpeg') return !(b[b.length - 2] === 0xff && b[b.length - 1] === 0xd9);
+  return false;
+}
+
+function sharpRejection(error: unknown, isTruncated: boolean): ImageRejectedError {
+  const message = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').trim();
+  if (isTruncated) return new ImageRejectedError('truncated', message);
   if (/pixel limit/i.test(message)) return new ImageRejectedError('too-many-pixels', message);
   if (/premature end|truncat|end of (file|stream|data)|read error|short read|unexpected end/i.test(message))
     return new ImageRejectedError('truncated', message);

@@ -98,3 +98,16 @@ export function pngSize(b: Uint8Array): { width: number; height: number } | unde
   const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
   return { width: view.getUint32(16), height: view.getUint32(20) };
 }
+
+/** True when a PNG's chunk sequence runs off the end of the data before IEND. */
+export function pngIsTruncated(b: Uint8Array): boolean {
+  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  let pos = 8;
+  while (pos + 8 <= b.length) {
+    const length = view.getUint32(pos);
+    if (b[pos + 4] === 0x49 && b[pos + 5] === 0x45 && b[pos + 6] === 0x4e && b[pos + 7] === 0x44)
+      return false; // IEND
+    pos += 12 + length;
+  }
+  return true;
+}

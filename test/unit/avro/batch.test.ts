@@ -4,7 +4,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeImageBatch, encodeImageBatch, readImageBatch, type ImageRecord } from '../../../lib/avro/index.js';
+import {
+  decodeImageBatch,
+  encodeImageBatch,
+  readImageBatch,
+  type ImageRecord,
+} from '../../../lib/avro/index.js';
 
 const records: ImageRecord[] = Array.from({ length: 1500 }, (_, i) => ({
   image_id: createHash('sha256').update(`img-${i}`).digest('hex').slice(0, 32),
@@ -37,22 +42,31 @@ describe('Avro image batches', () => {
     expect(a.equals(b)).toBe(true);
   });
 
-  it.each([0.3, 0.6, 0.9, 0.999])('detects a file truncated at %s of its length (reads would otherwise come back short)', async (fraction) => {
-    const file = await encodeImageBatch(records, { syncKey: 'x' });
-    const cut = file.subarray(0, Math.floor(file.length * fraction));
-    expect(() => decodeImageBatch(cut, { key: 'k', count: records.length, sha256: sha(file) })).toThrow(/^avro: batch "k" has sha256/);
-  });
+  it.each([0.3, 0.6, 0.9, 0.999])(
+    'detects a file truncated at %s of its length (reads would otherwise come back short)',
+    async (fraction) => {
+      const file = await encodeImageBatch(records, { syncKey: 'x' });
+      const cut = file.subarray(0, Math.floor(file.length * fraction));
+      expect(() => decodeImageBatch(cut, { key: 'k', count: records.length, sha256: sha(file) })).toThrow(
+        /^avro: batch "k" has sha256/,
+      );
+    },
+  );
 
   it('detects a flipped byte', async () => {
     const file = Buffer.from(await encodeImageBatch(records, { syncKey: 'x' }));
     const expected = sha(file);
     file[Math.floor(file.length / 2)]! ^= 0x01;
-    expect(() => decodeImageBatch(file, { key: 'k', count: records.length, sha256: expected })).toThrow(/sha256/);
+    expect(() => decodeImageBatch(file, { key: 'k', count: records.length, sha256: expected })).toThrow(
+      /sha256/,
+    );
   });
 
   it('detects a count that does not match the batches table', async () => {
     const file = await encodeImageBatch(records, { syncKey: 'x' });
-    expect(() => decodeImageBatch(file, { key: 'k', count: records.length + 1, sha256: sha(file) })).toThrow(/has 1500 records, the batches table says 1501/);
+    expect(() => decodeImageBatch(file, { key: 'k', count: records.length + 1, sha256: sha(file) })).toThrow(
+      /has 1500 records, the batches table says 1501/,
+    );
   });
 
   it('is read by the Apache Avro reference implementation (Python avro), and reads files it writes', async () => {
@@ -73,7 +87,9 @@ print(json.dumps({'count': len(rows), 'label': rows[1]['label'], 'pixels': len(r
     try {
       out = execFileSync('python3', ['-c', script, ours, theirs], { encoding: 'utf8' });
     } catch (error) {
-      throw new Error(`python avro interop failed (run \`npm run setup\` to install Python avro): ${(error as Error).message}`);
+      throw new Error(
+        `python avro interop failed (run \`npm run setup\` to install Python avro): ${(error as Error).message}`,
+      );
     }
     expect(JSON.parse(out)).toEqual({ count: 1500, label: '1', pixels: 784, id: records[0]!.image_id });
     const back = readImageBatch(readFileSync(theirs));

@@ -27,10 +27,29 @@ describe('IDX reader', () => {
   });
 
   it.each([
-    ['truncated images', () => [file('a', header(0x803, 3, 2, 2), Buffer.alloc(11)), null], /truncated: header says 3 images of 2x2, file has room for 2/],
-    ['wrong magic', () => [file('b', header(0x801, 3), Buffer.alloc(3)), null], /is not an IDX images file \(magic 0x00000801/],
-    ['label count mismatch', () => [file('c', header(0x803, 2, 1, 1), Buffer.alloc(2)), file('c-l', header(0x801, 3), Buffer.alloc(3))], /has 3 labels but .* has 2 images/],
-    ['not gzip after all', () => [file('d.gz', Buffer.from([0x1f, 0x8b, 1, 2, 3, 4, 5, 6, 7, 8])), null], /not a valid gzip file/],
+    [
+      'truncated images',
+      () => [file('a', header(0x803, 3, 2, 2), Buffer.alloc(11)), null],
+      /truncated: header says 3 images of 2x2, file has room for 2/,
+    ],
+    [
+      'wrong magic',
+      () => [file('b', header(0x801, 3), Buffer.alloc(3)), null],
+      /is not an IDX images file \(magic 0x00000801/,
+    ],
+    [
+      'label count mismatch',
+      () => [
+        file('c', header(0x803, 2, 1, 1), Buffer.alloc(2)),
+        file('c-l', header(0x801, 3), Buffer.alloc(3)),
+      ],
+      /has 3 labels but .* has 2 images/,
+    ],
+    [
+      'not gzip after all',
+      () => [file('d.gz', Buffer.from([0x1f, 0x8b, 1, 2, 3, 4, 5, 6, 7, 8])), null],
+      /not a valid gzip file/,
+    ],
     ['missing file', () => [join(dir, 'nope'), null], /cannot read .*nope: ENOENT/],
   ])('%s gives a clear error', async (_name, make, message) => {
     const [images, labels] = make() as [string, string | null];

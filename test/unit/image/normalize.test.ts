@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { deflateSync, crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { ImageRejectedError, normalizeImage, sniffFormat } from '../../../lib/image/index.js';
@@ -8,7 +8,8 @@ const digit = new Uint8Array(28 * 28).map((_, i) => {
   const d = Math.hypot((i % 28) - 13.5, Math.floor(i / 28) - 13.5);
   return Math.max(0, Math.min(255, Math.round(255 - Math.abs(d - 8) * 90)));
 });
-const raw = (data: Uint8Array, channels: 1 | 3 | 4, width = 28, height = 28) => sharp(data, { raw: { width, height, channels } });
+const raw = (data: Uint8Array, channels: 1 | 3 | 4, width = 28, height = 28) =>
+  sharp(data, { raw: { width, height, channels } });
 const rejected = async (bytes: Uint8Array) => {
   const error = await normalizeImage(bytes).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(ImageRejectedError);
@@ -19,7 +20,12 @@ describe('normalizeImage', () => {
   it('keeps a light-on-dark grayscale PNG as it is', async () => {
     const out = await normalizeImage(await raw(digit, 1).png().toBuffer());
     expect(Buffer.from(out.pixels).equals(Buffer.from(digit))).toBe(true);
-    expect(out).toMatchObject({ width: 28, height: 28, inverted: false, original: { format: 'png', width: 28, height: 28 } });
+    expect(out).toMatchObject({
+      width: 28,
+      height: 28,
+      inverted: false,
+      original: { format: 'png', width: 28, height: 28 },
+    });
     expect(out.stats.lightBackground).toBe(false);
   });
 
@@ -38,13 +44,17 @@ describe('normalizeImage', () => {
   });
 
   it.each([
-    ['jpeg', (s: sharp.Sharp) => s.jpeg({ quality: 95 })],
-    ['webp', (s: sharp.Sharp) => s.webp({ lossless: true })],
-    ['gif', (s: sharp.Sharp) => s.gif()],
-    ['tiff', (s: sharp.Sharp) => s.tiff()],
-    ['avif', (s: sharp.Sharp) => s.avif({ lossless: true })],
+    ['jpeg', (s: Sharp) => s.jpeg({ quality: 95 })],
+    ['webp', (s: Sharp) => s.webp({ lossless: true })],
+    ['gif', (s: Sharp) => s.gif()],
+    ['tiff', (s: Sharp) => s.tiff()],
+    ['avif', (s: Sharp) => s.avif({ lossless: true })],
   ])('decodes %s to 28x28 gray', async (format, encode) => {
-    const big = await raw(digit, 1).resize(112, 112).toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+    const big = await raw(digit, 1)
+      .resize(112, 112)
+      .toColourspace('srgb')
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     const bytes = await encode(raw(big.data, big.info.channels as 3, 112, 112)).toBuffer();
     expect(sniffFormat(bytes)).toBe(format);
     const out = await normalizeImage(bytes);
@@ -65,13 +75,26 @@ describe('normalizeImage', () => {
     const png = await normalizeImage(await raw(digit, 1).png().toBuffer());
     const p5 = Buffer.concat([Buffer.from('P5\n# comment\n28 28\n255\n'), digit]);
     const p2 = Buffer.from(`P2 28 28 255 ${[...digit].join(' ')}`);
-    const p6 = Buffer.concat([Buffer.from('P6 28 28 255\n'), Buffer.from([...digit].flatMap((v) => [v, v, v]))]);
-    for (const bytes of [p5, p2, p6]) expect(Buffer.from((await normalizeImage(bytes)).pixels).equals(Buffer.from(png.pixels))).toBe(true);
-    expect(await rejected(Buffer.concat([Buffer.from('P5 28 28 255\n'), digit.subarray(0, 100)]))).toBe('truncated');
+    const p6 = Buffer.concat([
+      Buffer.from('P6 28 28 255\n'),
+      Buffer.from([...digit].flatMap((v) => [v, v, v])),
+    ]);
+    for (const bytes of [p5, p2, p6])
+      expect(Buffer.from((await normalizeImage(bytes)).pixels).equals(Buffer.from(png.pixels))).toBe(true);
+    expect(await rejected(Buffer.concat([Buffer.from('P5 28 28 255\n'), digit.subarray(0, 100)]))).toBe(
+      'truncated',
+    );
   });
 
   it('resizes with each fit policy and keeps the background dark', async () => {
-    const wide = await raw(new Uint8Array(60 * 30).fill(0).map((_, i) => (i % 60 > 20 && i % 60 < 40 ? 255 : 0)), 1, 60, 30).png().toBuffer();
+    const wide = await raw(
+      new Uint8Array(60 * 30).fill(0).map((_, i) => (i % 60 > 20 && i % 60 < 40 ? 255 : 0)),
+      1,
+      60,
+      30,
+    )
+      .png()
+      .toBuffer();
     for (const fit of ['contain', 'cover', 'fill'] as const) {
       const out = await normalizeImage(wide, { fit, width: 20, height: 20 });
       expect(out.pixels.length).toBe(400);
@@ -82,14 +105,21 @@ describe('normalizeImage', () => {
   it('applies invert=always and invert=never', async () => {
     const png = await raw(digit, 1).png().toBuffer();
     expect((await normalizeImage(png, { invert: 'always' })).pixels[0]).toBe(255 - digit[0]!);
-    const light = await raw(digit.map((v) => 255 - v), 1).png().toBuffer();
+    const light = await raw(
+      digit.map((v) => 255 - v),
+      1,
+    )
+      .png()
+      .toBuffer();
     expect((await normalizeImage(light, { invert: 'never' })).pixels[0]).toBe(255 - digit[0]!);
   });
 
   it('decodes gray PNGs on the fast path exactly as sharp does', async () => {
     for (let seed = 0; seed < 30; seed++) {
       const pixels = new Uint8Array(784).map((_, i) => (i * 2654435761 * (seed + 1)) >>> 24);
-      const png = await raw(pixels, 1).png({ compressionLevel: seed % 10, adaptiveFiltering: seed % 2 === 0 }).toBuffer();
+      const png = await raw(pixels, 1)
+        .png({ compressionLevel: seed % 10, adaptiveFiltering: seed % 2 === 0 })
+        .toBuffer();
       const fast = await normalizeImage(png);
       const slow = await normalizeImage(png, {}, 'sharp');
       expect(Buffer.from(fast.pixels).equals(Buffer.from(slow.pixels))).toBe(true);
@@ -112,19 +142,37 @@ describe('hostile and broken inputs are rejected with a reason', () => {
     ihdr.writeUInt32BE(20000, 4);
     ihdr.set([8, 0, 0, 0, 0], 8);
     const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-    return Buffer.concat([signature, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.alloc(20001))), chunk('IEND', Buffer.alloc(0))]);
+    return Buffer.concat([
+      signature,
+      chunk('IHDR', ihdr),
+      chunk('IDAT', deflateSync(Buffer.alloc(20001))),
+      chunk('IEND', Buffer.alloc(0)),
+    ]);
   };
 
   it.each([
     ['zero bytes', async () => new Uint8Array(0), 'empty'],
     ['a text file named .png', async () => Buffer.from('hello, not an image'), 'not-an-image'],
-    ['SVG', async () => Buffer.from('<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>'), 'format-not-allowed'],
+    [
+      'SVG',
+      async () =>
+        Buffer.from('<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>'),
+      'format-not-allowed',
+    ],
     ['a PNG declaring 20000x20000 pixels', async () => bomb(), 'too-many-pixels'],
-    ['a truncated PNG', async () => (await raw(digit, 1).png({ compressionLevel: 0 }).toBuffer()).subarray(0, 400), 'truncated'],
-    ['a truncated JPEG', async () => {
-      const j = await raw(digit, 1).resize(200, 200).jpeg().toBuffer();
-      return j.subarray(0, Math.floor(j.length / 2));
-    }, 'truncated'],
+    [
+      'a truncated PNG',
+      async () => (await raw(digit, 1).png({ compressionLevel: 0 }).toBuffer()).subarray(0, 400),
+      'truncated',
+    ],
+    [
+      'a truncated JPEG',
+      async () => {
+        const j = await raw(digit, 1).resize(200, 200).jpeg().toBuffer();
+        return j.subarray(0, Math.floor(j.length / 2));
+      },
+      'truncated',
+    ],
   ])('%s', async (_name, make, reason) => {
     expect(await rejected(await make())).toBe(reason);
   });

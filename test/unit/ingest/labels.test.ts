@@ -19,11 +19,18 @@ describe('labels', () => {
 
   it('parses CSV manifests with quoted cells and JSON manifests', () => {
     const csv = parseLabelManifest('label,path\n"a, b",./x/1.png\ncat,"y/2.png"\n', 'm.csv');
-    expect([...csv]).toEqual([['x/1.png', 'a, b'], ['y/2.png', 'cat']]);
+    expect([...csv]).toEqual([
+      ['x/1.png', 'a, b'],
+      ['y/2.png', 'cat'],
+    ]);
     expect([...parseLabelManifest('[{"path":"1.png","label":"dog"}]', 'm.json')]).toEqual([['1.png', 'dog']]);
     expect([...parseLabelManifest('{"1.png":"dog"}', 'm.json')]).toEqual([['1.png', 'dog']]);
-    expect(() => parseLabelManifest('file,class\n', 'm.csv')).toThrow(/needs a header with "path" and "label"/);
-    expect(() => parseLabelManifest('[{"path":1}]', 'm.json')).toThrow(/entry 0 needs string "path" and "label"/);
+    expect(() => parseLabelManifest('file,class\n', 'm.csv')).toThrow(
+      /needs a header with "path" and "label"/,
+    );
+    expect(() => parseLabelManifest('[{"path":1}]', 'm.json')).toThrow(
+      /entry 0 needs string "path" and "label"/,
+    );
     expect(labelFromPath('x/1.png', { kind: 'manifest', path: 'm.csv' }, csv)).toBe('a, b');
   });
 
