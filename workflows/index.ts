@@ -1,3 +1,3 @@
 // Every workflow the worker registers; one workflow per file.
 export { SmokeWorkflow } from './smoke.js';
-export { IngestWorkflow } from './ingest.js';
+export { IngestWorkflow, type IngestInput } from './ingest.js';
