@@ -63,6 +63,34 @@ describe('IngestWorkflow on the real Temporal server', () => {
     });
   });
 
+  it('continues as new on large sources and still counts exactly', async () => {
+    const { images, labels } = await fashionIdxSubset(1200);
+    await withTestWorker(async ({ client, taskQueue, lakeUri }) => {
+      const handle = await client.workflow.start(IngestWorkflow, {
+        taskQueue,
+        workflowId: `can-${taskQueue}`,
+        args: [
+          {
+            lakeUri,
+            source: { kind: 'idx', images, labels },
+            labels: { kind: 'idx' },
+            classes: null,
+            normalize,
+            chunkSize: 100,
+            partSize: 100,
+            chunksPerRun: 4,
+          },
+        ],
+      });
+      expect(await handle.result()).toMatchObject({ seen: 1200, ingested: 1200, duplicates: 0, batches: 12 });
+      // 12 chunks at 4 per run: the first run and two more after continue-as-new.
+      const runs = [];
+      for await (const w of client.workflow.list({ query: `WorkflowId = 'can-${taskQueue}'` }))
+        runs.push(w.runId);
+      expect(runs.length).toBe(3);
+    });
+  });
+
   it('ingests a folder of real PNGs, mixed formats and hostile files: quarantines each bad one, reports label conflicts', async () => {
     const dir = await fashionPngFolder(120);
     const sample = join(dir, 'Ankle boot', '0.png');
