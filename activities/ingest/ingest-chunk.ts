@@ -26,6 +26,9 @@ export interface IngestChunkInput {
   readonly ingestTimeMs: number;
 }
 
+/** Reads in flight ahead of the item being processed. */
+const READ_AHEAD = 32;
+
 interface Progress {
   readonly partsDone: number;
   readonly counts: IngestCounts;
@@ -56,10 +59,23 @@ export function createIngestChunk(deps: ActivityDeps) {
     for (let part = progress.partsDone; part < parts.length; part++) {
       const { start, end } = parts[part]!;
       const outcomes = [];
+      // Reads run ahead on the I/O threads while this thread decodes: file I/O overlaps CPU work.
+      const reads = new Map<number, Promise<Uint8Array>>();
+      const startRead = (i: number) => {
+        if (i >= end || reads.has(i)) return;
+        const read = items.get(i).read();
+        read.catch(() => undefined); // awaited (and its error handled) in processItem
+        reads.set(i, read);
+      };
+      for (let i = start; i < Math.min(end, start + READ_AHEAD); i++) startRead(i);
       for (let i = start; i < end; i++) {
         if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason;
+        startRead(i + READ_AHEAD);
         const item: SourceItem = items.get(i);
-        outcomes.push(await processItem(item, itemUri(input.source, item.ref), i, input, known, inChunk));
+        outcomes.push(
+          await processItem(item, reads.get(i)!, itemUri(input.source, item.ref), i, input, known, inChunk),
+        );
+        reads.delete(i);
       }
       const counts = await writePart(deps, lake, input, part, outcomes);
       progress = { partsDone: part + 1, counts: addCounts(progress.counts, counts) };

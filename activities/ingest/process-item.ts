@@ -22,9 +22,10 @@ export interface ItemOutcome {
 
 const FS_UNREADABLE = new Set(['EACCES', 'EISDIR', 'ELOOP', 'ENAMETOOLONG', 'EPERM']);
 
-/** Reads, hashes, dedupes and normalizes one item. Bad input becomes a quarantine row, never an exception. */
+/** Hashes, dedupes and normalizes one item once its read (started ahead) completes. Bad input becomes a quarantine row, never an exception. */
 export async function processItem(
   item: SourceItem,
+  read: Promise<Uint8Array>,
   source: string,
   itemIndex: number,
   input: IngestChunkInput,
@@ -34,7 +35,7 @@ export async function processItem(
   const base = emptyRow(source, itemIndex, input.chunk, item.label, input.classes);
   let bytes: Uint8Array;
   try {
-    bytes = await item.read();
+    bytes = await read;
   } catch (error) {
     return { row: { ...base, status: 'quarantined', reason: unreadableReason(error) } };
   }

@@ -86,16 +86,25 @@ export class LocalLake implements Lake {
     const names = entries.map((e) => ({ name: e.name, isDir: e.isDirectory() }));
     // Key order: a directory sorts as "name/" so listing order matches S3's lexicographic order.
     names.sort((a, b) => cmp(a.isDir ? `${a.name}/` : a.name, b.isDir ? `${b.name}/` : b.name));
+    // Files are stat'ed a batch at a time, concurrently: a serial stat per file dominates big listings.
+    let batch: { key: string; name: string }[] = [];
+    const flush = async function* () {
+      const stats = await Promise.all(batch.map((f) => stat(join(dir, f.name))));
+      for (const [i, f] of batch.entries()) yield info(f.key, stats[i]!.size, stats[i]!.mtime);
+      batch = [];
+    };
     for (const { name, isDir } of names) {
       if (dirKey === '' && name === TMP_DIR) continue;
       const key = dirKey === '' ? name : `${dirKey}/${name}`;
       if (isDir) {
+        yield* flush();
         if (key.startsWith(prefix) || prefix.startsWith(`${key}/`)) yield* this.walk(key, prefix);
       } else if (key.startsWith(prefix)) {
-        const s = await stat(join(dir, name));
-        yield info(key, s.size, s.mtime);
+        batch.push({ key, name });
+        if (batch.length >= 256) yield* flush();
       }
     }
+    yield* flush();
   }
 
   async delete(key: string): Promise<void> {

@@ -37,6 +37,7 @@ export async function fashionPngFolder(n: number, offset = 0): Promise<string> {
     writeFileSync(
       join(dir, cls, `${i}.png`),
       await sharp(idx.image(i), { raw: { width: 28, height: 28, channels: 1 } })
+        .toColourspace('b-w')
         .png()
         .toBuffer(),
     );

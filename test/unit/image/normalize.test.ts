@@ -2,6 +2,7 @@ import sharp, { type Sharp } from 'sharp';
 import { deflateSync, crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { ImageRejectedError, normalizeImage, sniffFormat } from '../../../lib/image/index.js';
+import { decodeGrayPng } from '../../../lib/image/png-fast.js';
 
 // A 28x28 "digit": a light ring on a dark background, with anti-aliased edges.
 const digit = new Uint8Array(28 * 28).map((_, i) => {
@@ -114,12 +115,25 @@ describe('normalizeImage', () => {
     expect((await normalizeImage(light, { invert: 'never' })).pixels[0]).toBe(255 - digit[0]!);
   });
 
-  it('decodes gray PNGs on the fast path exactly as sharp does', async () => {
-    for (let seed = 0; seed < 30; seed++) {
-      const pixels = new Uint8Array(784).map((_, i) => (i * 2654435761 * (seed + 1)) >>> 24);
-      const png = await raw(pixels, 1)
+  it.each([
+    ['gray', 1, false],
+    ['gray stored as RGB', 3, false],
+    ['gray stored as RGBA, opaque', 4, false],
+    ['colour RGB (falls back to sharp)', 3, true],
+    ['RGBA with transparency (falls back to sharp)', 4, true],
+  ] as const)('decodes %s PNGs on the fast path exactly as sharp does', async (_name, channels, colour) => {
+    for (let seed = 0; seed < 12; seed++) {
+      const gray = new Uint8Array(784).map((_, i) => (i * 2654435761 * (seed + 1)) >>> 24);
+      const pixels = new Uint8Array(784 * channels).map((_, j) => {
+        const v = gray[Math.floor(j / channels)]!;
+        if (channels === 4 && j % 4 === 3) return colour ? v : 255;
+        return colour ? (v * ((j % channels) + 1)) & 0xff : v;
+      });
+      const png = await raw(pixels, channels)
         .png({ compressionLevel: seed % 10, adaptiveFiltering: seed % 2 === 0 })
         .toBuffer();
+      // the fast path is really taken for gray, opaque pixels, and refused otherwise
+      expect(decodeGrayPng(png) === undefined).toBe(colour);
       const fast = await normalizeImage(png);
       const slow = await normalizeImage(png, {}, 'sharp');
       expect(Buffer.from(fast.pixels).equals(Buffer.from(slow.pixels))).toBe(true);
