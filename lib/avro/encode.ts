@@ -1,30 +1,99 @@
-import avro from 'avsc';
 import { createHash } from 'node:crypto';
-import { imageType, type ImageRecord } from './image-type.js';
+import { promisify } from 'node:util';
+import { deflateRaw } from 'node:zlib';
+import { encodeBlockPrefix, encodeHeader, SYNC_SIZE } from './container.js';
+import { IMAGE_SCHEMA_JSON, imageType, type ImageRecord } from './image-type.js';
 
-/** Records per Avro block: big enough for deflate to work well, small enough to stream. */
-const BLOCK_BYTES = 256 * 1024;
+const deflateRawAsync = promisify(deflateRaw);
+
+export interface EncodeImageBatchOptions {
+  /** Seed of the sync marker (the batch's lake key): same key and records, same bytes. */
+  readonly syncKey: string;
+  /**
+   * zlib level. Default 1: on 28x28 Fashion-MNIST records it compresses 1.6x faster than level 6
+   * for files 4% larger, and deflate is most of the encoding time.
+   */
+  readonly level?: number;
+  /** Uncompressed bytes after which a block is closed. Default 256 KiB. */
+  readonly blockBytes?: number;
+}
 
 /**
- * Encodes records as one Avro object container file (deflate). The sync marker derives from
- * `syncKey` (the batch's lake key), so the same records always give byte-identical files.
+ * Encodes records as one Avro object container file, deflate codec, in memory. Deterministic, so
+ * a retried activity rewrites a byte-identical object: the sync marker is the first 16 bytes of
+ * sha256(syncKey) and blocks close at fixed uncompressed sizes. Blocks are compressed on the libuv
+ * thread pool, off the main thread and in parallel.
  */
-export function encodeImageBatch(
+export async function encodeImageBatch(
   records: readonly ImageRecord[],
-  options: { syncKey: string },
+  options: EncodeImageBatchOptions,
 ): Promise<Buffer> {
-  const syncMarker = createHash('sha256').update(options.syncKey).digest().subarray(0, 16);
-  const encoder = new avro.streams.BlockEncoder(imageType, {
-    codec: 'deflate',
-    syncMarker,
-    blockSize: BLOCK_BYTES,
+  const { syncKey, level = 1, blockBytes = 256 * 1024 } = options;
+  const sync = createHash('sha256').update(syncKey).digest().subarray(0, SYNC_SIZE);
+  const { data, blocks } = serialize(records, blockBytes);
+  const compressed = await Promise.all(
+    blocks.map((b) => deflateRawAsync(data.subarray(b.start, b.end), { level })),
+  );
+  const parts = [encodeHeader({ schema: IMAGE_SCHEMA_JSON, codec: 'deflate', sync })];
+  blocks.forEach((b, i) => {
+    const body = compressed[i]!;
+    parts.push(encodeBlockPrefix(b.count, body.length), body, sync);
   });
-  const chunks: Buffer[] = [];
-  return new Promise((resolve, reject) => {
-    encoder.on('data', (chunk: Buffer) => chunks.push(chunk));
-    encoder.on('error', reject);
-    encoder.on('end', () => resolve(Buffer.concat(chunks)));
-    for (const record of records) encoder.write(record);
-    encoder.end();
+  return Buffer.concat(parts);
+}
+
+interface RawBlock {
+  count: number;
+  start: number;
+  end: number;
+}
+
+/** Writes all records back to back into one buffer and cuts it into blocks at record boundaries. */
+function serialize(records: readonly ImageRecord[], blockBytes: number) {
+  const estimate = records.length * ((records[0]?.pixels?.length ?? 0) + 256);
+  let data = Buffer.allocUnsafe(Math.max(64 * 1024, estimate));
+  let pos = 0;
+  const blocks: RawBlock[] = [];
+  let block: RawBlock = { count: 0, start: 0, end: 0 };
+  records.forEach((record, i) => {
+    checkPixels(record, i);
+    let next = encodeRecord(record, i, data, pos);
+    if (next < 0) {
+      // avsc returns minus the number of missing bytes.
+      const grown = Buffer.allocUnsafe(Math.max(data.length * 2, data.length - next));
+      data.copy(grown, 0, 0, pos);
+      data = grown;
+      next = encodeRecord(record, i, data, pos);
+    }
+    pos = next;
+    block.count++;
+    block.end = pos;
+    if (pos - block.start >= blockBytes) {
+      blocks.push(block);
+      block = { count: 0, start: pos, end: pos };
+    }
   });
+  if (block.count > 0) blocks.push(block);
+  return { data, blocks };
+}
+
+function encodeRecord(record: ImageRecord, index: number, data: Buffer, pos: number): number {
+  try {
+    return imageType.encode(record, data, pos);
+  } catch {
+    // Validate only on failure (it costs as much as encoding), for a message naming the fields.
+    const paths: string[] = [];
+    imageType.isValid(record, { errorHook: (path) => paths.push(path.join('.') || '(record)') });
+    throw new Error(
+      `avro: record ${index} (image_id ${JSON.stringify(record.image_id)}) does not match the Image schema: invalid ${paths.join(', ')}`,
+    );
+  }
+}
+
+function checkPixels(record: ImageRecord, index: number): void {
+  if (record.pixels?.length !== record.width * record.height) {
+    throw new Error(
+      `avro: record ${index} (image_id ${JSON.stringify(record.image_id)}) has ${record.pixels?.length} pixel bytes, width*height is ${record.width * record.height}`,
+    );
+  }
 }

@@ -1,86 +1,50 @@
-import { readFile } from 'node:fs/promises';
-import { gunzipSync } from 'node:zlib';
 import { UserError } from '../errors.js';
+import { readIdxFile } from './idx-file.js';
 
-/** An MNIST-format pair: N images of rows x cols uint8 pixels, and optionally N uint8 labels. */
+/** An MNIST-format data set: N images of rows x cols uint8 pixels, and optionally N uint8 labels. */
 export interface IdxPair {
   readonly count: number;
   readonly rows: number;
   readonly cols: number;
-  /** A view of image i (no copy). */
+  readonly hasLabels: boolean;
+  /** Image i's pixels, row-major: a view into the file's buffer, not a copy. */
   image(i: number): Uint8Array;
+  /** Label i (0-255); throws when the pair has no labels file. */
   label(i: number): number;
 }
 
-const IMAGES_MAGIC = 0x00000803;
-const LABELS_MAGIC = 0x00000801;
-
-/** Reads an IDX images file and its labels file (gzipped or not), validating headers and lengths. */
+/**
+ * Opens an IDX images file (magic 0x00000803) and its labels file (0x00000801), gzipped or not,
+ * checking magics, lengths and that both hold the same number of items. Files are held in memory
+ * (Fashion-MNIST's training images: 47 MB).
+ */
 export async function openIdxPair(imagesPath: string, labelsPath: string | null): Promise<IdxPair> {
-  const images = await readIdx(imagesPath);
-  const magic = images.readUInt32BE(0);
-  if (magic !== IMAGES_MAGIC)
-    throw new UserError(
-      `idx: ${imagesPath} is not an IDX images file (magic 0x${hex(magic)}, expected 0x00000803)`,
-    );
-  const [count, rows, cols] = [images.readUInt32BE(4), images.readUInt32BE(8), images.readUInt32BE(12)];
+  const [images, labels] = await Promise.all([
+    readIdxFile(imagesPath, 'images'),
+    labelsPath === null ? null : readIdxFile(labelsPath, 'labels'),
+  ]);
+  const [count = 0, rows = 0, cols = 0] = images.dims;
+  const labelCount = labels?.dims[0];
+  if (labels && labelCount !== count)
+    throw new UserError(`idx: ${labels.path} has ${labelCount} labels but ${imagesPath} has ${count} images`);
   const size = rows * cols;
-  if (images.length < 16 + count * size) {
-    throw new UserError(
-      `idx: ${imagesPath} is truncated: header says ${count} images of ${rows}x${cols}, file has room for ${Math.floor((images.length - 16) / size)}`,
-    );
-  }
-  let labels: Buffer | undefined;
-  if (labelsPath) {
-    labels = await readIdx(labelsPath);
-    const lmagic = labels.readUInt32BE(0);
-    if (lmagic !== LABELS_MAGIC)
-      throw new UserError(
-        `idx: ${labelsPath} is not an IDX labels file (magic 0x${hex(lmagic)}, expected 0x00000801)`,
-      );
-    const lcount = labels.readUInt32BE(4);
-    if (lcount !== count)
-      throw new UserError(`idx: ${labelsPath} has ${lcount} labels but ${imagesPath} has ${count} images`);
-    if (labels.length < 8 + count)
-      throw new UserError(
-        `idx: ${labelsPath} is truncated: header says ${count} labels, file has ${labels.length - 8}`,
-      );
-  }
+  const check = (i: number, what: string) => {
+    if (!(Number.isInteger(i) && i >= 0 && i < count))
+      throw new RangeError(`idx: ${what} ${i} out of range 0..${count - 1} of ${imagesPath}`);
+  };
   return {
     count,
     rows,
     cols,
+    hasLabels: labels !== null,
     image: (i) => {
-      if (!(i >= 0 && i < count)) throw new RangeError(`idx: image ${i} out of range 0..${count - 1}`);
-      return images.subarray(16 + i * size, 16 + (i + 1) * size);
+      check(i, 'image');
+      return images.data.subarray(i * size, (i + 1) * size);
     },
     label: (i) => {
       if (!labels) throw new Error(`idx: no labels file for ${imagesPath}`);
-      if (!(i >= 0 && i < count)) throw new RangeError(`idx: label ${i} out of range 0..${count - 1}`);
-      return labels[8 + i]!;
+      check(i, 'label');
+      return labels.data[i]!;
     },
   };
 }
-
-async function readIdx(path: string): Promise<Buffer> {
-  let data: Buffer;
-  try {
-    data = await readFile(path);
-  } catch (error) {
-    throw new UserError(
-      `idx: cannot read ${path}: ${(error as { code?: string }).code ?? (error as Error).message}`,
-    );
-  }
-  if (data[0] === 0x1f && data[1] === 0x8b) {
-    try {
-      data = gunzipSync(data);
-    } catch (error) {
-      throw new UserError(`idx: ${path} is not a valid gzip file: ${(error as Error).message}`);
-    }
-  }
-  if (data.length < 8)
-    throw new UserError(`idx: ${path} is too short for an IDX header (${data.length} bytes)`);
-  return data;
-}
-
-const hex = (n: number) => n.toString(16).padStart(8, '0');

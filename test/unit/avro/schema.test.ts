@@ -1,0 +1,53 @@
+import avro from 'avsc';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { IMAGE_SCHEMA_JSON, readImageBatch } from '../../../lib/avro/index.js';
+import { makeRecords, plain } from './records.js';
+
+interface FieldSchema {
+  name: string;
+  type: unknown;
+  doc?: string;
+}
+const schema = JSON.parse(IMAGE_SCHEMA_JSON) as { doc?: string; fields: FieldSchema[] };
+
+/** A batch written by avsc's own container encoder with another version of the schema. */
+function writtenWith(fields: FieldSchema[], records: object[]): Promise<Buffer> {
+  const writer = new avro.streams.BlockEncoder({ ...schema, fields } as avro.Schema, { codec: 'deflate' });
+  const chunks: Buffer[] = [];
+  return new Promise((resolve, reject) => {
+    writer
+      .on('data', (c: Buffer) => chunks.push(c))
+      .on('error', reject)
+      .on('end', () => resolve(Buffer.concat(chunks)));
+    for (const r of records) writer.write(r);
+    writer.end();
+  });
+}
+
+describe('schemas/image.avsc', () => {
+  it('is the file on disk, with a doc on the record and on every snake_case field', () => {
+    expect(JSON.parse(readFileSync('schemas/image.avsc', 'utf8'))).toEqual(schema);
+    expect(schema.doc).toBeTruthy();
+    for (const field of schema.fields) {
+      expect(field.name).toMatch(/^[a-z][a-z0-9]*(_[a-z0-9]+)*$/);
+      expect(field.doc, field.name).toMatch(/\w{3,}/);
+    }
+  });
+
+  it('reads files of an older schema without class_index: the default null fills it', async () => {
+    const fields = schema.fields.filter((f) => f.name !== 'class_index');
+    const records = makeRecords(3).map(({ class_index: _, ...rest }) => rest);
+    const back = readImageBatch(await writtenWith(fields, records));
+    expect(plain(back)).toEqual(plain(makeRecords(3)).map((r) => ({ ...r, class_index: null })));
+  });
+
+  it('refuses files whose schema cannot be read as Image', async () => {
+    const fields = schema.fields.map((f) => (f.name === 'width' ? { ...f, type: 'string' } : f));
+    const records = makeRecords(1).map((r) => ({ ...r, width: '28' }));
+    const file = await writtenWith(fields, records);
+    expect(() => readImageBatch(file, 'old.avro')).toThrow(
+      /^avro: old.avro was written with a schema we cannot read as Image: /,
+    );
+  });
+});
