@@ -1,3 +1,4 @@
+import { FASHION_MNIST_CLASSES } from '../idx/fashion-mnist.js';
 import type { IngestSource } from './source.js';
 
 /** One source item of a files source, as listed by the plan step. */
@@ -42,17 +43,6 @@ export function inferClasses(labels: Iterable<string | null>): string[] {
 
 /** Named class lists for `--classes <name>`. */
 export const CLASS_PRESETS: Readonly<Record<string, readonly string[]>> = {
-  'fashion-mnist': [
-    'T-shirt/top',
-    'Trouser',
-    'Pullover',
-    'Dress',
-    'Coat',
-    'Sandal',
-    'Shirt',
-    'Sneaker',
-    'Bag',
-    'Ankle boot',
-  ],
+  'fashion-mnist': FASHION_MNIST_CLASSES,
   mnist: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
 };

@@ -2,6 +2,7 @@ import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeImageBatch } from '../../lib/avro/index.js';
+import { FASHION_MNIST_CLASSES } from '../../lib/idx/index.js';
 import { quoteLiteral } from '../../lib/catalog/sql-quote.js';
 import { IngestWorkflow, type IngestInput } from '../../workflows/index.js';
 import { withTestWorker } from '../setup/temporal.js';
@@ -17,18 +18,7 @@ describe('IngestWorkflow on the real Temporal server', () => {
         lakeUri,
         source: { kind: 'idx', images, labels },
         labels: { kind: 'idx' },
-        classes: [
-          'T-shirt/top',
-          'Trouser',
-          'Pullover',
-          'Dress',
-          'Coat',
-          'Sandal',
-          'Shirt',
-          'Sneaker',
-          'Bag',
-          'Ankle boot',
-        ],
+        classes: [...FASHION_MNIST_CLASSES],
         normalize,
         chunkSize: 600,
         partSize: 256,
