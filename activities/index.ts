@@ -1,3 +1,4 @@
+import { createCatalogActivities } from './catalog/index.js';
 import type { ActivityDeps } from './deps.js';
 import { createIngestActivities } from './ingest/index.js';
 import { createSmokeActivities } from './smoke.js';
@@ -9,6 +10,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createSmokeActivities(deps),
     ...createIngestActivities(deps),
+    ...createCatalogActivities(deps),
   };
 }
 

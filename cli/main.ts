@@ -1,6 +1,9 @@
 import { Command } from 'commander';
+import { registerDataset } from './commands/dataset.js';
 import { registerDemo } from './commands/demo.js';
 import { registerIngest } from './commands/ingest.js';
+import { registerLabel } from './commands/label.js';
+import { registerSql } from './commands/sql.js';
 import { registerStack } from './commands/stack.js';
 import { registerWorker } from './commands/worker.js';
 import { reportFailure } from './fail.js';
@@ -16,6 +19,9 @@ async function main(): Promise<void> {
   registerStack(program);
   registerWorker(program);
   registerIngest(program);
+  registerSql(program);
+  registerDataset(program);
+  registerLabel(program);
   registerDemo(program);
   await program.parseAsync(process.argv);
 }

@@ -14,6 +14,8 @@ TEMPORAL_CLI_MODULE="github.com/temporalio/cli/cmd/temporal@v1.5.1"
 MINIO_MODULE="github.com/minio/minio@v0.0.0-20260212201848-7aac2a2c5b7c"
 APT_PACKAGES=(dataset-fashion-mnist imagemagick chromium)
 PY_AVRO_VERSION="1.12.2"
+PY_ARROW_VERSION="26.0.1"
+PY_DUCKDB_VERSION="2.0.1"
 
 CACHE_DIR="${IMAGELAKE_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/imagelake}"
 BIN_DIR="$CACHE_DIR/bin"
@@ -50,7 +52,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
-if ! python3 -c 'import avro' >/dev/null 2>&1; then
-  say "installing Python avro $PY_AVRO_VERSION (Apache's reference Avro implementation, for interop tests)"
-  python3 -m pip install --quiet --disable-pip-version-check "avro==$PY_AVRO_VERSION" || die "pip install avro failed"
+# Stock readers for interop tests: Apache's Avro, pyarrow (Arrow IPC) and DuckDB's Python package.
+if ! python3 -c 'import avro, pyarrow, duckdb' >/dev/null 2>&1; then
+  say "installing Python avro $PY_AVRO_VERSION, pyarrow $PY_ARROW_VERSION, duckdb $PY_DUCKDB_VERSION (stock readers, for interop tests)"
+  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
+    "avro==$PY_AVRO_VERSION" "pyarrow==$PY_ARROW_VERSION" "duckdb==$PY_DUCKDB_VERSION" || die "pip install of the interop readers failed"
 fi

@@ -19,6 +19,11 @@ export interface Config {
   readonly temporalPort: number;
   /** IMAGELAKE_MINIO_PORT: the local MinIO's S3 port (console on +1). Default 9000. */
   readonly minioPort: number;
+  /**
+   * IMAGELAKE_LABEL_PRECEDENCE: label source kinds, first wins, for an image's effective label
+   * (the `labels` view). Default `human,ingest`.
+   */
+  readonly labelPrecedence: readonly string[];
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -33,6 +38,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ),
     temporalPort: port(env.IMAGELAKE_TEMPORAL_PORT, 7233, 'IMAGELAKE_TEMPORAL_PORT'),
     minioPort: port(env.IMAGELAKE_MINIO_PORT, 9000, 'IMAGELAKE_MINIO_PORT'),
+    labelPrecedence: precedence(env.IMAGELAKE_LABEL_PRECEDENCE),
   };
 }
 
@@ -42,4 +48,17 @@ function port(value: string | undefined, fallback: number, name: string): number
   if (!Number.isInteger(n) || n < 1 || n > 65535)
     throw new Error(`config: ${name} must be a port number, got "${value}"`);
   return n;
+}
+
+const LABEL_SOURCE_KINDS = ['human', 'ingest', 'model'];
+
+function precedence(value: string | undefined): string[] {
+  if (value === undefined || value.trim() === '') return ['human', 'ingest'];
+  const kinds = value.split(',').map((k) => k.trim());
+  for (const k of kinds)
+    if (!LABEL_SOURCE_KINDS.includes(k))
+      throw new Error(
+        `config: IMAGELAKE_LABEL_PRECEDENCE lists "${k}": expected a comma-separated order of ${LABEL_SOURCE_KINDS.join(', ')}`,
+      );
+  return kinds;
 }

@@ -1,3 +1,9 @@
 // Every workflow the worker registers; one workflow per file.
 export { SmokeWorkflow } from './smoke.js';
 export { IngestWorkflow, type IngestInput } from './ingest.js';
+export {
+  DatasetCreateWorkflow,
+  type CreateDatasetInput,
+  type DatasetVersionSummary,
+} from './dataset-create.js';
+export { LabelImportWorkflow, type ImportLabelsInput, type ImportLabelsSummary } from './label-import.js';

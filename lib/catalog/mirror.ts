@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { Lake } from '../lake/lake.js';
+import type { Lake, ObjectInfo } from '../lake/lake.js';
 
 /**
  * Local copies of a lake's small metadata objects so DuckDB can read them (httpfs cannot be
@@ -16,16 +16,23 @@ export class MetadataMirror {
     if (direct) return direct;
     const head = await lake.head(key);
     if (!head) throw new Error(`mirror: no object "${key}" in ${lake.uri}`);
+    return this.localFileOf(lake, head);
+  }
+
+  /** Like localFile, for an object whose ETag a listing already gave (no HEAD request). */
+  async localFileOf(lake: Lake, info: ObjectInfo): Promise<string> {
+    const direct = lake.localPath(info.key);
+    if (direct) return direct;
     const lakeDir = createHash('sha256').update(lake.uri).digest('hex').slice(0, 16);
-    const path = join(this.cacheDir, 'mirror', lakeDir, ...key.split('/'));
+    const path = join(this.cacheDir, 'mirror', lakeDir, ...info.key.split('/'));
     const etagFile = `${path}.etag`;
-    if (existsSync(path) && existsSync(etagFile) && (await readFile(etagFile, 'utf8')) === head.etag)
+    if (existsSync(path) && existsSync(etagFile) && (await readFile(etagFile, 'utf8')) === info.etag)
       return path;
     await mkdir(dirname(path), { recursive: true });
     const tmp = `${path}.${process.pid}.tmp`;
-    await writeFile(tmp, await lake.get(key));
+    await writeFile(tmp, await lake.get(info.key));
     await rename(tmp, path);
-    await writeFile(etagFile, head.etag);
+    await writeFile(etagFile, info.etag);
     return path;
   }
 }

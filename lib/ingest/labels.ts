@@ -1,4 +1,5 @@
 import { UserError } from '../errors.js';
+import { parseCsv } from '../util/csv.js';
 
 /** Where an image's label comes from. */
 export type LabelRule =
@@ -76,49 +77,25 @@ export function parseLabelManifest(text: string, name: string): Map<string, stri
     for (const [path, label] of entries) map.set(normalizeRel(path), label);
     return map;
   }
-  const lines = trimmed.split(/\r?\n/);
-  const header = splitCsvLine(lines[0] ?? '').map((h) => h.trim().toLowerCase());
+  const records = parseCsv(name, text);
+  const header = (records.shift()?.fields ?? []).map((h) => h.trim().toLowerCase());
   const pathCol = header.indexOf('path');
   const labelCol = header.indexOf('label');
   if (pathCol < 0 || labelCol < 0)
     throw new UserError(`ingest: label manifest ${name} needs a header with "path" and "label" columns`);
-  lines.slice(1).forEach((line, i) => {
-    if (line.trim() === '') return;
-    const cells = splitCsvLine(line);
-    const path = cells[pathCol];
-    const label = cells[labelCol];
+  for (const { line, fields } of records) {
+    if (fields.every((f) => f.trim() === '')) continue;
+    const path = fields[pathCol];
+    const label = fields[labelCol];
     if (path === undefined || label === undefined)
-      throw new UserError(`ingest: label manifest ${name}: line ${i + 2} has too few columns`);
+      throw new UserError(`ingest: label manifest ${name}: line ${line} has too few columns`);
     map.set(normalizeRel(path), label);
-  });
+  }
   return map;
 }
 
 function normalizeRel(path: string): string {
   return path.replace(/^\.\//, '').replaceAll('\\', '/');
-}
-
-/** Splits one CSV line, honouring double-quoted cells with "" escapes. */
-export function splitCsvLine(line: string): string[] {
-  const cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      cells.push(cell);
-      cell = '';
-    } else cell += ch;
-  }
-  cells.push(cell);
-  return cells;
 }
 
 /** Class index of a label in the class list; null for no label. */

@@ -1,0 +1,64 @@
+import type { Command } from 'commander';
+import { writeFile } from 'node:fs/promises';
+import { formatResult, RESULT_FORMATS, type ResultFormat } from '../../lib/catalog/result-format.js';
+import { catalogScript, VIEW_NAMES, viewSql } from '../../lib/catalog/views.js';
+import { loadConfig } from '../../lib/config.js';
+import { UserError } from '../../lib/errors.js';
+import { withCatalog } from '../catalog-session.js';
+import { oneOf } from '../options.js';
+
+interface SqlFlags {
+  lake?: string;
+  format: ResultFormat;
+  output?: string;
+  schema?: boolean;
+  viewsScript?: boolean;
+}
+
+export function registerSql(program: Command): void {
+  program
+    .command('sql [query]')
+    .description(
+      'read-only SQL over the catalog views (one statement: SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN)',
+    )
+    .option('--lake <uri>', 'lake directory or s3://bucket/prefix (default IMAGELAKE_LAKE or ./lake)')
+    .option(
+      '--format <format>',
+      'table, csv, json or arrow (an Arrow IPC stream)',
+      oneOf(RESULT_FORMATS),
+      'table',
+    )
+    .option('--output <file>', 'write the result to a file instead of stdout')
+    .option('--schema', 'list the views with their columns')
+    .option('--views-script', 'print SQL that defines the views over the committed files, for stock DuckDB')
+    .addHelpText(
+      'after',
+      `\nViews: ${VIEW_NAMES.join(', ')}\nA refused or failing query exits with code 2 and DuckDB's message.`,
+    )
+    .action(async (query: string | undefined, flags: SqlFlags) => {
+      const config = loadConfig();
+      const lakeUri = flags.lake ?? config.lakeUri;
+      if (!flags.schema && !flags.viewsScript && (query === undefined || query.trim() === ''))
+        throw new UserError('sql: give a query, --schema or --views-script', 2);
+      if (flags.format === 'arrow' && flags.output === undefined && process.stdout.isTTY)
+        throw new UserError('sql: --format arrow writes binary: add --output <file> or redirect stdout', 2);
+      const out = await withCatalog(config, lakeUri, async ({ snapshot, sandbox }) => {
+        if (flags.viewsScript) return `${catalogScript(snapshot, config.labelPrecedence).join(';\n')};\n`;
+        if (flags.schema)
+          return schemaText(async (view) => (await sandbox.query(`DESCRIBE ${view}`)).getRowsJS());
+        return formatResult(await sandbox.query(query!), flags.format);
+      });
+      if (flags.output !== undefined) await writeFile(flags.output, out);
+      else process.stdout.write(out);
+    });
+}
+
+async function schemaText(describe: (view: string) => Promise<unknown[][]>): Promise<string> {
+  const lines: string[] = [];
+  for (const view of VIEW_NAMES) {
+    lines.push(`${view}: ${viewSql(view).comment}`);
+    for (const [name, type] of await describe(view)) lines.push(`  ${String(name)} ${String(type)}`);
+    lines.push('');
+  }
+  return lines.join('\n');
+}

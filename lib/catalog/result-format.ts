@@ -1,0 +1,121 @@
+import { DuckDBTypeId, type DuckDBResultReader, type DuckDBType, type Json } from '@duckdb/node-api';
+import {
+  Bool,
+  Float64,
+  Int32,
+  Int64,
+  Table,
+  TimestampMillisecond,
+  Utf8,
+  tableToIPC,
+  vectorFromArray,
+  type DataType,
+  type Vector,
+} from 'apache-arrow';
+
+export type ResultFormat = 'table' | 'csv' | 'json' | 'arrow';
+export const RESULT_FORMATS: readonly ResultFormat[] = ['table', 'csv', 'json', 'arrow'];
+
+/** A query result in one of the output formats of `imagelake sql`. */
+export function formatResult(reader: DuckDBResultReader, format: ResultFormat): string | Uint8Array {
+  switch (format) {
+    case 'json':
+      return `${JSON.stringify(reader.getRowObjectsJS(), jsonValue)}\n`;
+    case 'csv':
+      return toCsv(reader.columnNames(), reader.getRowsJson());
+    case 'table':
+      return toTable(reader.columnNames(), reader.getRowsJson());
+    case 'arrow':
+      return toArrowStream(reader);
+  }
+}
+
+/** Integers as JSON numbers while exact, else as strings; the rest as DuckDB's JS values. */
+function jsonValue(_key: string, value: unknown): unknown {
+  if (typeof value !== 'bigint') return value;
+  return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
+    ? Number(value)
+    : String(value);
+}
+
+const cell = (v: Json): string => (v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+
+function toCsv(names: string[], rows: Json[][]): string {
+  const quote = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
+  return [names, ...rows.map((r) => r.map(cell))].map((r) => r.map(quote).join(',')).join('\n') + '\n';
+}
+
+const MAX_WIDTH = 48;
+
+function toTable(names: string[], rows: Json[][]): string {
+  const clip = (s: string) => {
+    const flat = s.replace(/\s+/g, ' ');
+    return flat.length > MAX_WIDTH ? `${flat.slice(0, MAX_WIDTH - 1)}…` : flat;
+  };
+  const body = rows.map((r) => r.map((v) => clip(v === null ? 'NULL' : cell(v))));
+  const widths = names.map((n, i) => Math.max(n.length, ...body.map((r) => r[i]!.length)));
+  const line = (r: string[]) =>
+    r
+      .map((s, i) => s.padEnd(widths[i]!))
+      .join(' | ')
+      .trimEnd();
+  const rule = widths.map((w) => '-'.repeat(w)).join('-+-');
+  const count = `(${rows.length} row${rows.length === 1 ? '' : 's'})`;
+  return [line(names), rule, ...body.map(line), count].join('\n') + '\n';
+}
+
+/** An Arrow IPC stream (pyarrow.ipc.open_stream, polars.read_ipc_stream read it). */
+function toArrowStream(reader: DuckDBResultReader): Uint8Array {
+  const names = reader.columnNames();
+  const types = reader.columnTypes();
+  const columns = reader.getColumnsJS();
+  const jsonColumns = reader.getColumnsJson();
+  const vectors: Record<string, Vector> = {};
+  names.forEach((name, i) => {
+    vectors[name] = arrowVector(types[i]!, columns[i] ?? [], jsonColumns[i] ?? []);
+  });
+  return tableToIPC(new Table(vectors), 'stream');
+}
+
+function arrowVector(type: DuckDBType, values: readonly unknown[], json: readonly Json[]): Vector {
+  const as = <T extends DataType>(t: T, v: readonly unknown[]) => vectorFromArray(v, t) as Vector;
+  switch (type.typeId) {
+    case DuckDBTypeId.BOOLEAN:
+      return as(new Bool(), values);
+    case DuckDBTypeId.TINYINT:
+    case DuckDBTypeId.SMALLINT:
+    case DuckDBTypeId.INTEGER:
+    case DuckDBTypeId.UTINYINT:
+    case DuckDBTypeId.USMALLINT:
+      return as(new Int32(), values);
+    case DuckDBTypeId.BIGINT:
+    case DuckDBTypeId.UINTEGER:
+      return as(
+        new Int64(),
+        values.map((v) => (v === null ? null : BigInt(v as number | bigint))),
+      );
+    case DuckDBTypeId.FLOAT:
+    case DuckDBTypeId.DOUBLE:
+    case DuckDBTypeId.DECIMAL:
+      return as(
+        new Float64(),
+        values.map((v) => (v === null ? null : Number(v))),
+      );
+    case DuckDBTypeId.TIMESTAMP:
+    case DuckDBTypeId.TIMESTAMP_TZ:
+    case DuckDBTypeId.TIMESTAMP_MS:
+    case DuckDBTypeId.TIMESTAMP_S:
+      return as(
+        new TimestampMillisecond(),
+        values.map((v) => (v === null ? null : new Date(v as Date))),
+      );
+    case DuckDBTypeId.VARCHAR:
+      return as(new Utf8(), values);
+    default:
+      // Nested and exotic types travel as their JSON text.
+      return as(
+        new Utf8(),
+        json.map((v) => (v === null ? null : typeof v === 'string' ? v : JSON.stringify(v))),
+      );
+  }
+}

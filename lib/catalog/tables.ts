@@ -1,0 +1,82 @@
+/**
+ * The lake's metadata tables: Parquet files under `meta/<table>/`, each listed in a committed
+ * manifest. The columns give the views a stable shape even before the first file exists.
+ */
+export const TABLE_COLUMNS = {
+  images: [
+    ['image_id', 'VARCHAR'],
+    ['sha256', 'VARCHAR'],
+    ['source', 'VARCHAR'],
+    ['label', 'VARCHAR'],
+    ['class_index', 'INTEGER'],
+    ['batch_key', 'VARCHAR'],
+    ['record_index', 'INTEGER'],
+    ['original_format', 'VARCHAR'],
+    ['original_bytes', 'BIGINT'],
+    ['original_width', 'INTEGER'],
+    ['original_height', 'INTEGER'],
+    ['width', 'INTEGER'],
+    ['height', 'INTEGER'],
+    ['mean', 'DOUBLE'],
+    ['std', 'DOUBLE'],
+    ['light_background', 'BOOLEAN'],
+    ['ingest_run', 'VARCHAR'],
+    ['ingested_at', 'TIMESTAMP'],
+  ],
+  batches: [
+    ['key', 'VARCHAR'],
+    ['records', 'INTEGER'],
+    ['bytes', 'BIGINT'],
+    ['sha256', 'VARCHAR'],
+    ['ingest_run', 'VARCHAR'],
+  ],
+  quarantine: [
+    ['source', 'VARCHAR'],
+    ['reason', 'VARCHAR'],
+    ['bytes', 'BIGINT'],
+    ['ingest_run', 'VARCHAR'],
+    ['ingested_at', 'TIMESTAMP'],
+  ],
+  duplicates: [
+    ['source', 'VARCHAR'],
+    ['sha256', 'VARCHAR'],
+    ['duplicate_of', 'VARCHAR'],
+    ['label', 'VARCHAR'],
+    ['existing_label', 'VARCHAR'],
+    ['label_conflict', 'BOOLEAN'],
+    ['reason', 'VARCHAR'],
+    ['ingest_run', 'VARCHAR'],
+    ['ingested_at', 'TIMESTAMP'],
+  ],
+  human_labels: [
+    ['image_id', 'VARCHAR'],
+    ['label', 'VARCHAR'],
+    ['weight', 'DOUBLE'],
+    ['import_id', 'VARCHAR'],
+    ['imported_at', 'TIMESTAMP'],
+  ],
+  dataset_members: [
+    ['dataset', 'VARCHAR'],
+    ['version', 'INTEGER'],
+    ['image_id', 'VARCHAR'],
+    ['sha256', 'VARCHAR'],
+    ['batch_key', 'VARCHAR'],
+    ['record_index', 'INTEGER'],
+    ['batch_records', 'INTEGER'],
+    ['batch_sha256', 'VARCHAR'],
+    ['label', 'VARCHAR'],
+    ['label_source', 'VARCHAR'],
+    ['class_index', 'INTEGER'],
+    ['split', 'VARCHAR'],
+  ],
+} as const satisfies Record<string, readonly (readonly [string, string])[]>;
+
+export type TableName = keyof typeof TABLE_COLUMNS;
+export const TABLE_NAMES = Object.keys(TABLE_COLUMNS) as TableName[];
+
+export function isTableName(name: string): name is TableName {
+  return Object.hasOwn(TABLE_COLUMNS, name);
+}
+
+/** Where a committed file of a table lives: `meta/<table>/<name>.parquet`. */
+export const tableKey = (table: TableName, name: string): string => `meta/${table}/${name}.parquet`;

@@ -1,0 +1,140 @@
+import { decodeImageBatch } from '../avro/decode.js';
+import type { Lake } from '../lake/lake.js';
+import { seededRandom, shuffleInPlace } from '../util/prng.js';
+import type { MemberLocations } from './members.js';
+
+/** One training or scoring batch: pixels scaled to [0, 1], row-major per image. */
+export interface ReaderBatch {
+  /** n * width * height values. */
+  readonly x: Float32Array;
+  /** Class index per image; -1 when unlabeled. */
+  readonly y: Int32Array;
+  readonly ids: string[];
+  readonly n: number;
+}
+
+export interface ReadOptions {
+  readonly batchSize: number;
+  /** The normalized size every member must have (the dataset's, checked per image). */
+  readonly width: number;
+  readonly height: number;
+  /**
+   * Seeded shuffling with bounded memory: batch files in a seeded order, each file's records in
+   * a seeded order, then a shuffle buffer of `bufferSize` images (default 8192) mixing files.
+   * Omitted: file order, which scoring uses.
+   */
+  readonly shuffle?: { readonly seed: number; readonly bufferSize?: number };
+  /** Batch files fetched ahead of the one being decoded (default 2). */
+  readonly prefetch?: number;
+  readonly signal?: AbortSignal;
+}
+
+interface Item {
+  readonly pixels: Uint8Array;
+  readonly cls: number;
+  readonly id: string;
+}
+
+const SCALE = Float32Array.from({ length: 256 }, (_, v) => v / 255);
+
+/**
+ * The DataSetIterator of imagelake: streams members as batches, reading each Avro batch file once,
+ * in order, with its count and sha256 checked before any record is trusted.
+ */
+export async function* readBatches(
+  lake: Lake,
+  members: MemberLocations,
+  options: ReadOptions,
+): AsyncGenerator<ReaderBatch> {
+  const pixelsPerImage = options.width * options.height;
+  const groups = fileGroups(members);
+  const random = options.shuffle ? seededRandom(options.shuffle.seed) : undefined;
+  if (random) shuffleInPlace(groups, random);
+  const bufferSize = Math.max(1, options.shuffle?.bufferSize ?? 8192);
+  const prefetch = Math.max(1, options.prefetch ?? 2);
+  const fetches = new Map<number, Promise<Buffer>>();
+  const fetch = (g: number) => {
+    const group = groups[g];
+    if (group && !fetches.has(g)) {
+      const p = lake.get(members.batchKey[group.start]!, { signal: options.signal });
+      p.catch(() => undefined); // awaited below; a prefetch that fails is reported when its turn comes
+      fetches.set(g, p);
+    }
+  };
+
+  let batch = newBatch(options.batchSize, pixelsPerImage);
+  const buffer: Item[] = [];
+  const emit = function* (item: Item): Generator<ReaderBatch> {
+    const { x } = batch;
+    const base = batch.n * pixelsPerImage;
+    for (let i = 0; i < pixelsPerImage; i++) x[base + i] = SCALE[item.pixels[i]!]!;
+    batch.y[batch.n] = item.cls;
+    batch.ids.push(item.id);
+    batch.n++;
+    if (batch.n === options.batchSize) {
+      yield batch;
+      batch = newBatch(options.batchSize, pixelsPerImage);
+    }
+  };
+
+  for (let g = 0; g < groups.length; g++) {
+    for (let ahead = g; ahead < Math.min(groups.length, g + prefetch + 1); ahead++) fetch(ahead);
+    options.signal?.throwIfAborted();
+    const { start, end } = groups[g]!;
+    const key = members.batchKey[start]!;
+    const data = await fetches.get(g)!;
+    fetches.delete(g);
+    const records = decodeImageBatch(data, {
+      key,
+      count: members.batchRecords[start]!,
+      sha256: members.batchSha256[start]!,
+    });
+    const order = Array.from({ length: end - start }, (_, i) => start + i);
+    if (random) shuffleInPlace(order, random);
+    for (const m of order) {
+      const record = records[members.recordIndex[m]!];
+      if (!record) throw new Error(`dataset: ${key} has no record ${members.recordIndex[m]}`);
+      if (record.pixels.length !== pixelsPerImage)
+        throw new Error(
+          `dataset: image ${members.imageId[m]} is ${record.width}x${record.height}, expected ${options.width}x${options.height}`,
+        );
+      const item = { pixels: record.pixels, cls: members.classIndex[m]!, id: members.imageId[m]! };
+      if (!random) {
+        yield* emit(item);
+      } else if (buffer.length < bufferSize) {
+        buffer.push(item);
+      } else {
+        const j = Math.floor(random() * bufferSize);
+        yield* emit(buffer[j]!);
+        buffer[j] = item;
+      }
+    }
+  }
+  if (random) for (const item of shuffleInPlace(buffer, random)) yield* emit(item);
+  if (batch.n > 0) yield trim(batch, pixelsPerImage);
+}
+
+/** Runs of members that share a batch file (members come sorted by batch key and record). */
+function fileGroups(members: MemberLocations): { start: number; end: number }[] {
+  const groups: { start: number; end: number }[] = [];
+  for (let i = 0; i < members.length; i++) {
+    if (i === 0 || members.batchKey[i] !== members.batchKey[i - 1]) groups.push({ start: i, end: i + 1 });
+    else groups[groups.length - 1]!.end = i + 1;
+  }
+  return groups;
+}
+
+interface MutableBatch {
+  x: Float32Array;
+  y: Int32Array;
+  ids: string[];
+  n: number;
+}
+
+function newBatch(size: number, pixels: number): MutableBatch {
+  return { x: new Float32Array(size * pixels), y: new Int32Array(size), ids: [], n: 0 };
+}
+
+function trim(b: MutableBatch, pixels: number): ReaderBatch {
+  return { x: b.x.subarray(0, b.n * pixels), y: b.y.subarray(0, b.n), ids: b.ids, n: b.n };
+}

@@ -1,0 +1,17 @@
+-- One row per committed ingest run: its source, counts, label conflicts and commit time.
+SELECT
+  body->>'runId' AS run_id,
+  CAST(body->>'committedAt' AS TIMESTAMPTZ) AS committed_at,
+  body->'source'->>'kind' AS source_kind,
+  coalesce(body->'source'->>'root', body->'source'->>'images') AS source_uri,
+  CAST(body->'counts'->>'seen' AS BIGINT) AS seen,
+  CAST(body->'counts'->>'ingested' AS BIGINT) AS ingested,
+  CAST(body->'counts'->>'duplicates' AS BIGINT) AS duplicates,
+  CAST(body->'counts'->>'quarantined' AS BIGINT) AS quarantined,
+  CAST(body->'counts'->>'batches' AS BIGINT) AS batches,
+  CAST(body->'counts'->>'bytes' AS BIGINT) AS bytes,
+  CAST(body->>'labelConflicts' AS BIGINT) AS label_conflicts,
+  CAST(body->'classes' AS VARCHAR[]) AS classes,
+  key AS manifest_key
+FROM _manifests
+WHERE kind = 'ingest'
