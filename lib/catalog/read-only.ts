@@ -5,7 +5,9 @@ import { UserError } from '../errors.js';
 export const SQL_ERROR_EXIT = 2;
 
 const READS = new Set([StatementType.SELECT, StatementType.EXPLAIN]);
-const LEADING_EXPLAIN = /^(?:\s+|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*explain\b/i;
+const SKIP = String.raw`(?:\s+|--[^\n]*(?:\n|$)|/\*[\s\S]*?\*/)*`;
+const LEADING_EXPLAIN = new RegExp(`^${SKIP}explain\\b`, 'i');
+const LEADING_ANALYZE = new RegExp(`^${SKIP}analy[sz]e\\b`, 'i');
 
 /**
  * Prepares one user statement that only reads: SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE (all
@@ -16,11 +18,13 @@ export async function prepareReadOnly(
   connection: DuckDBConnection,
   sql: string,
 ): Promise<DuckDBPreparedStatement> {
+  const explained = sql.replace(LEADING_EXPLAIN, '');
+  if (explained !== sql && LEADING_ANALYZE.test(explained))
+    throw refused('EXPLAIN ANALYZE (it runs the statement)');
   const statement = await prepareOne(connection, sql);
   const type = statement.statementType;
   if (!READS.has(type)) throw refused(StatementType[type] ?? String(type));
   if (type === StatementType.EXPLAIN) {
-    const explained = sql.replace(LEADING_EXPLAIN, '');
     if (explained === sql) throw refused('EXPLAIN');
     const inner = await prepareOne(connection, explained);
     if (inner.statementType !== StatementType.SELECT)

@@ -1,0 +1,59 @@
+import type { Client } from '@temporalio/client';
+import { loadSnapshot, type LakeSnapshot } from '../../lib/catalog/snapshot.js';
+import { openSandbox } from '../../lib/catalog/sandbox.js';
+import { FASHION_MNIST_CLASSES } from '../../lib/idx/index.js';
+import type { ActivityDeps } from '../../activities/index.js';
+import { IngestWorkflow } from '../../workflows/index.js';
+import { fashionIdxSubset } from '../ingest/fixtures.js';
+
+/** Ingests the first n real Fashion-MNIST test images (IDX, labeled) through the real workflow. */
+export async function ingestFashion(
+  client: Client,
+  taskQueue: string,
+  lakeUri: string,
+  n: number,
+  id: string,
+) {
+  const { images, labels } = await fashionIdxSubset(n);
+  return client.workflow.execute(IngestWorkflow, {
+    taskQueue,
+    workflowId: `${id}-${taskQueue}`,
+    args: [
+      {
+        lakeUri,
+        source: { kind: 'idx', images, labels },
+        labels: { kind: 'idx' },
+        classes: [...FASHION_MNIST_CLASSES],
+        normalize: {},
+        chunkSize: 500,
+        partSize: 256,
+      },
+    ],
+  });
+}
+
+/** One read-only query over the lake's current committed state, rows as JS values. */
+export async function catalogRows(
+  deps: ActivityDeps,
+  lakeUri: string,
+  sql: string,
+  params?: Record<string, string | number>,
+  precedence?: readonly string[],
+): Promise<unknown[][]> {
+  const snapshot = await loadSnapshot(deps.lakes.open(lakeUri), deps.mirror);
+  return queryRows(snapshot, sql, params, precedence);
+}
+
+export async function queryRows(
+  snapshot: LakeSnapshot,
+  sql: string,
+  params?: Record<string, string | number>,
+  precedence?: readonly string[],
+): Promise<unknown[][]> {
+  const sandbox = await openSandbox(snapshot, precedence);
+  try {
+    return (await sandbox.query(sql, params)).getRowsJS() as unknown[][];
+  } finally {
+    sandbox.close();
+  }
+}
