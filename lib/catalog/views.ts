@@ -17,6 +17,8 @@ export const VIEW_NAMES = [
   'datasets',
   'dataset_members',
   'dataset_lineage',
+  'models',
+  'aliases',
 ] as const;
 
 export type ViewName = (typeof VIEW_NAMES)[number];
