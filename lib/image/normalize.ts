@@ -87,8 +87,7 @@ export async function normalizeImage(
     }
   }
   const gray =
-    (format === 'png' && force !== 'sharp' ? decodeGrayPng(bytes) : undefined) ??
-    (await decodeToGray(bytes, format, o.maxInputPixels));
+    (force !== 'sharp' ? fastGray(bytes, format, o) : undefined) ?? (await decodeToGray(bytes, format, o));
   const border = borderLevel(gray.data, gray.width, gray.height);
   const lightBackground = border > 127;
   const inverted = o.invert === 'always' || (o.invert === 'auto' && lightBackground);
@@ -101,28 +100,51 @@ export async function normalizeImage(
     pixels,
     width: o.width,
     height: o.height,
-    original: { format, width: gray.width, height: gray.height, bytes: bytes.length },
+    original: { format, width: gray.originalWidth, height: gray.originalHeight, bytes: bytes.length },
     stats: { ...meanStd(pixels), lightBackground },
     inverted,
   };
 }
 
-async function decodeToGray(bytes: Uint8Array, format: ImageFormat, maxPixels: number) {
-  const input = format === 'pgm' || format === 'ppm' ? decodeNetpbm(bytes, maxPixels) : undefined;
+/** The pure-JS PNG path, for images small enough that the sharp path would not pre-shrink them. */
+function fastGray(bytes: Uint8Array, format: ImageFormat, o: NormalizeOptions) {
+  if (format !== 'png') return undefined;
+  const size = pngSize(bytes);
+  if (!size || size.width > o.width * PRESHRINK || size.height > o.height * PRESHRINK) return undefined;
+  const gray = decodeGrayPng(bytes);
+  return gray && { ...gray, originalWidth: gray.width, originalHeight: gray.height };
+}
+
+/** Decoded images larger than this many times the output are shrunk while decoding. */
+const PRESHRINK = 4;
+
+/**
+ * Decodes to 8-bit gray. A large image is shrunk in the same pipeline to at most PRESHRINK times
+ * the output size (JPEG and WebP then decode at reduced scale: shrink-on-load), so a 1024x768
+ * photo costs a fraction of a full decode; the final resize works from that intermediate.
+ */
+async function decodeToGray(bytes: Uint8Array, format: ImageFormat, o: NormalizeOptions) {
+  const input = format === 'pgm' || format === 'ppm' ? decodeNetpbm(bytes, o.maxInputPixels) : undefined;
   try {
     const image = input
       ? sharp(input.data, { raw: { width: input.width, height: input.height, channels: input.channels } })
-      : sharp(bytes, { limitInputPixels: maxPixels, failOn: 'warning', pages: 1 });
+      : sharp(bytes, { limitInputPixels: o.maxInputPixels, failOn: 'warning', pages: 1 });
+    const bound = { width: o.width * PRESHRINK, height: o.height * PRESHRINK };
     const { data, info } = await image
+      .resize({ ...bound, fit: 'inside', withoutEnlargement: true })
       .flatten({ background: '#ffffff' })
       .toColourspace('b-w')
       .extractChannel(0)
       .raw({ depth: 'uchar' })
       .toBuffer({ resolveWithObject: true });
+    const maybeShrunk = info.width === bound.width || info.height === bound.height;
+    const original = input ?? (maybeShrunk ? await sharp(bytes).metadata() : info);
     return {
       data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
       width: info.width,
       height: info.height,
+      originalWidth: original.width ?? info.width,
+      originalHeight: original.height ?? info.height,
     };
   } catch (error) {
     throw sharpRejection(error, truncated(bytes, format));

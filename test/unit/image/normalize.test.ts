@@ -64,6 +64,16 @@ describe('normalizeImage', () => {
     expect(out.stats.mean).toBeGreaterThan(0.05);
   });
 
+  it('shrinks a large photo while decoding, reports its original size, and matches its small twin', async () => {
+    const big = await raw(digit, 1).resize(1024, 1024, { kernel: 'nearest' }).jpeg({ quality: 95 }).toBuffer();
+    const out = await normalizeImage(big);
+    expect(out.original).toMatchObject({ format: 'jpeg', width: 1024, height: 1024 });
+    expect(out.pixels.length).toBe(784);
+    const small = await normalizeImage(await raw(digit, 1).png().toBuffer());
+    const diff = out.pixels.reduce((sum, v, i) => sum + Math.abs(v - small.pixels[i]!), 0) / 784;
+    expect(diff).toBeLessThan(12); // the same picture, through JPEG and two resamplings
+  });
+
   it('reads 16-bit PNG and CMYK JPEG', async () => {
     const png16 = await raw(digit, 1).png().toColourspace('grey16').toBuffer();
     expect((await normalizeImage(png16)).pixels.length).toBe(784);
