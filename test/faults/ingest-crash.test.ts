@@ -10,7 +10,7 @@ import { findFashionMnist } from '../../lib/idx/index.js';
 import { IngestWorkflow } from '../../workflows/index.js';
 import { spawnCli } from '../cli/run-cli.js';
 import { testStack } from '../setup/stack.js';
-import { queryParquet } from './fixtures.js';
+import { queryParquet } from '../ingest/fixtures.js';
 
 it('SIGKILL of the worker mid-ingest: a new worker finishes the run with exact counts, no duplicate rows or objects', async () => {
   const stack = testStack();
