@@ -2,6 +2,7 @@ import { createCatalogActivities } from './catalog/index.js';
 import type { ActivityDeps } from './deps.js';
 import { createIngestActivities } from './ingest/index.js';
 import { createSmokeActivities } from './smoke.js';
+import { createTrainActivities } from './train/index.js';
 
 export { createActivityDeps, closeActivityDeps, type ActivityDeps } from './deps.js';
 
@@ -11,6 +12,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createSmokeActivities(deps),
     ...createIngestActivities(deps),
     ...createCatalogActivities(deps),
+    ...createTrainActivities(deps),
   };
 }
 

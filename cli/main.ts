@@ -3,6 +3,8 @@ import { registerDataset } from './commands/dataset.js';
 import { registerDemo } from './commands/demo.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerLabel } from './commands/label.js';
+import { registerModels } from './commands/models.js';
+import { registerTrain } from './commands/train.js';
 import { registerSql } from './commands/sql.js';
 import { registerStack } from './commands/stack.js';
 import { registerWorker } from './commands/worker.js';
@@ -22,6 +24,8 @@ async function main(): Promise<void> {
   registerSql(program);
   registerDataset(program);
   registerLabel(program);
+  registerTrain(program);
+  registerModels(program);
   registerDemo(program);
   await program.parseAsync(process.argv);
 }

@@ -7,3 +7,5 @@ export {
   type DatasetVersionSummary,
 } from './dataset-create.js';
 export { LabelImportWorkflow, type ImportLabelsInput, type ImportLabelsSummary } from './label-import.js';
+export { TrainWorkflow, type TrainInput, type TrainOutcome } from './train.js';
+export { SweepWorkflow, type SweepInput, type SweepResult } from './sweep.js';

@@ -1,0 +1,227 @@
+import { Context } from '@temporalio/activity';
+import type * as tf from '@tensorflow/tfjs';
+import { resolveDataset } from '../../lib/dataset/versions.js';
+import { readBatches, type ReaderBatch } from '../../lib/dataset/reader.js';
+import type { MemberLocations } from '../../lib/dataset/members.js';
+import type { Lake } from '../../lib/lake/lake.js';
+import {
+  buildModel,
+  createOptimizer,
+  DivergedError,
+  evaluateBatches,
+  initBackend,
+  saveModel,
+  trainEpoch,
+} from '../../lib/model/index.js';
+import { registryLayout } from '../../lib/registry/layout.js';
+import type { EpochMetrics, ModelCard } from '../../lib/registry/model-card.js';
+import { codeVersion } from '../../lib/version.js';
+import type { ActivityDeps } from '../deps.js';
+import { latestCheckpoint, writeCheckpoint, type CheckpointState } from './checkpoints.js';
+import type { TrainingPlan } from './prepare-training.js';
+import { splitMembers } from './split-reader.js';
+
+export interface TrainModelInput {
+  readonly plan: TrainingPlan;
+  /** Median-stopping rule of a sweep: stop when validation loss after epoch e exceeds pruneAbove[e-1]. */
+  readonly pruneAbove?: readonly number[];
+  readonly sweepId?: string;
+}
+
+export interface TrainResult {
+  readonly modelId: string;
+  /** registered: in the registry; diverged: the loss became NaN (nothing saved); pruned: stopped as weak. */
+  readonly status: 'registered' | 'diverged' | 'pruned';
+  readonly curves: readonly EpochMetrics[];
+  readonly valLoss: number | null;
+  readonly valAccuracy: number | null;
+  readonly samplesPerSecond: number;
+  readonly resumedFromEpoch: number;
+  readonly reason?: string;
+}
+
+const HEARTBEAT_EVERY = 20; // batches
+
+/**
+ * Trains one model: an epoch over the shuffled train split, validation on the val split, a
+ * checkpoint in the lake and a heartbeat; a retry after a crash continues at the epoch after the
+ * last checkpoint. The finished model goes to the registry, published with put-if-absent.
+ */
+export function createTrainModel(deps: ActivityDeps) {
+  return async function trainModel(input: TrainModelInput): Promise<TrainResult> {
+    const { plan } = input;
+    const backend = await initBackend();
+    const lake = deps.lakes.open(plan.lakeUri);
+    const dataset = await resolveDataset(lake, plan.datasetRef);
+    const [train, val] = await Promise.all([
+      splitMembers(deps, lake, dataset, 'train'),
+      plan.valCount > 0 ? splitMembers(deps, lake, dataset, 'val') : undefined,
+    ]);
+    const optimizer = createOptimizer(plan.params);
+    const resumed = await latestCheckpoint(lake, plan.modelId, optimizer);
+    const model =
+      resumed?.model ??
+      buildModel(
+        plan.arch,
+        { width: plan.width, height: plan.height, classes: plan.classes.length },
+        plan.params.seed,
+      );
+    let state: CheckpointState = resumed?.state ?? {
+      epoch: 0,
+      curves: [],
+      bestValLoss: null,
+      epochsSinceBest: 0,
+      trainSeconds: 0,
+    };
+    const resumedFromEpoch = state.epoch;
+    const ctx = Context.current();
+    let stopped: ModelCard['stopped'] = 'completed';
+    try {
+      while (state.epoch < plan.params.epochs) {
+        const epoch = state.epoch + 1;
+        let result;
+        try {
+          result = await trainEpoch(
+            model,
+            optimizer,
+            heartbeating(read(lake, train, plan, epoch), ctx, state.epoch),
+            plan.classes.length,
+            plan.params.l2,
+          );
+        } catch (error) {
+          if (error instanceof DivergedError)
+            return outcome(plan, 'diverged', state, resumedFromEpoch, error.message);
+          throw error;
+        }
+        const v = val ? await evaluateBatches(model, read(lake, val, plan), plan.classes.length) : undefined;
+        const metrics: EpochMetrics = {
+          epoch,
+          loss: result.loss,
+          accuracy: result.accuracy,
+          valLoss: v?.loss ?? null,
+          valAccuracy: v?.accuracy ?? null,
+          seconds: result.seconds,
+          samplesPerSecond: result.samples / result.seconds,
+        };
+        const improved = v !== undefined && (state.bestValLoss === null || v.loss < state.bestValLoss);
+        state = {
+          epoch,
+          curves: [...state.curves, metrics],
+          bestValLoss: improved ? v.loss : state.bestValLoss,
+          epochsSinceBest: improved ? 0 : state.epochsSinceBest + 1,
+          trainSeconds: state.trainSeconds + result.seconds,
+        };
+        await writeCheckpoint(lake, plan.modelId, model, optimizer, state);
+        ctx.heartbeat({ epoch, metrics });
+        const limit = input.pruneAbove?.[epoch - 1];
+        if (v && limit !== undefined && v.loss > limit)
+          return outcome(
+            plan,
+            'pruned',
+            state,
+            resumedFromEpoch,
+            `val loss ${v.loss.toFixed(4)} > median ${limit.toFixed(4)} after epoch ${epoch}`,
+          );
+        if (v && plan.params.patience > 0 && state.epochsSinceBest >= plan.params.patience) {
+          stopped = 'early-stopped';
+          break;
+        }
+      }
+      await register(lake, plan, model, state, stopped, backend, input.sweepId ?? null);
+      return outcome(plan, 'registered', state, resumedFromEpoch);
+    } finally {
+      model.dispose();
+      optimizer.dispose();
+    }
+  };
+}
+
+function read(
+  lake: Lake,
+  members: MemberLocations,
+  plan: TrainingPlan,
+  epoch?: number,
+): AsyncGenerator<ReaderBatch> {
+  return readBatches(lake, members, {
+    batchSize: plan.params.batchSize,
+    width: plan.width,
+    height: plan.height,
+    // a different, reproducible order every epoch; validation in file order
+    shuffle: epoch === undefined ? undefined : { seed: plan.params.seed * 1000 + epoch },
+  });
+}
+
+async function* heartbeating<T>(batches: AsyncIterable<T>, ctx: Context, epoch: number): AsyncGenerator<T> {
+  let n = 0;
+  for await (const b of batches) {
+    if (++n % HEARTBEAT_EVERY === 0) ctx.heartbeat({ epoch, batches: n });
+    ctx.cancellationSignal.throwIfAborted();
+    yield b;
+  }
+}
+
+async function register(
+  lake: Lake,
+  plan: TrainingPlan,
+  model: tf.LayersModel,
+  state: CheckpointState,
+  stopped: ModelCard['stopped'],
+  backend: { name: string; versions: Readonly<Record<string, string>> },
+  sweepId: string | null,
+): Promise<void> {
+  const manifestKey = registryLayout.manifest(plan.modelId);
+  if (await lake.head(manifestKey)) return; // a retry after the commit: already registered
+  const [name = '', version = '0'] = plan.datasetRef.split('@');
+  const dataset = await resolveDataset(lake, plan.datasetRef);
+  const artifacts = await saveModel(model);
+  await lake.put(registryLayout.modelJson(plan.modelId), artifacts.modelJson);
+  await lake.put(registryLayout.weights(plan.modelId), artifacts.weights);
+  const samples = state.curves.reduce((sum, c) => sum + c.samplesPerSecond * c.seconds, 0);
+  const card: ModelCard = {
+    kind: 'model',
+    id: plan.modelId,
+    arch: plan.arch,
+    params: { ...plan.params },
+    seed: plan.params.seed,
+    dataset: { ref: plan.datasetRef, name, version: Number(version), contentHash: dataset.contentHash },
+    classes: plan.classes,
+    input: { width: plan.width, height: plan.height },
+    curves: state.curves,
+    stopped,
+    backend: backend.name,
+    versions: backend.versions,
+    codeVersion,
+    trainSeconds: state.trainSeconds,
+    samplesPerSecond: state.trainSeconds > 0 ? samples / state.trainSeconds : 0,
+    createdAt: new Date().toISOString(),
+    artifacts: {
+      modelJson: registryLayout.modelJson(plan.modelId),
+      weights: registryLayout.weights(plan.modelId),
+    },
+    sweepId,
+  };
+  await lake.put(registryLayout.card(plan.modelId), JSON.stringify(card, null, 2));
+  await lake.putIfAbsent(manifestKey, JSON.stringify(card, null, 2));
+}
+
+function outcome(
+  plan: TrainingPlan,
+  status: TrainResult['status'],
+  state: CheckpointState,
+  resumedFromEpoch: number,
+  reason?: string,
+): TrainResult {
+  const last = state.curves.at(-1);
+  const seconds = state.curves.reduce((s, c) => s + c.seconds, 0);
+  const samples = state.curves.reduce((s, c) => s + c.samplesPerSecond * c.seconds, 0);
+  return {
+    modelId: plan.modelId,
+    status,
+    curves: state.curves,
+    valLoss: last?.valLoss ?? null,
+    valAccuracy: last?.valAccuracy ?? null,
+    samplesPerSecond: seconds > 0 ? samples / seconds : 0,
+    resumedFromEpoch,
+    ...(reason === undefined ? {} : { reason }),
+  };
+}

@@ -1,0 +1,53 @@
+// Pure: used inside workflows (no I/O, no Node built-ins).
+
+export type ParamValue = string | number;
+export type Grid = Readonly<Record<string, readonly ParamValue[]>>;
+
+/** Every combination of the grid's values, in a stable order (keys sorted, values as given). */
+export function expandGrid(grid: Grid): Record<string, ParamValue>[] {
+  let out: Record<string, ParamValue>[] = [{}];
+  for (const key of Object.keys(grid).sort()) {
+    const values = grid[key] ?? [];
+    if (values.length === 0) throw new Error(`sweep: grid parameter "${key}" has no values`);
+    out = out.flatMap((combo) => values.map((v) => ({ ...combo, [key]: v })));
+  }
+  return out;
+}
+
+/** n combinations drawn without replacement with the given random source (Temporal's is seeded). */
+export function sampleGrid(grid: Grid, n: number, random: () => number): Record<string, ParamValue>[] {
+  const all = expandGrid(grid);
+  for (let i = all.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [all[i], all[j]] = [all[j]!, all[i]!];
+  }
+  return all.slice(0, Math.min(n, all.length));
+}
+
+/** Parses `lr=0.1,0.01` into a grid entry; numbers stay numbers. */
+export function parseGridFlag(text: string): [string, ParamValue[]] {
+  const eq = text.indexOf('=');
+  if (eq <= 0) throw new Error(`sweep: expected --grid name=v1,v2, got "${text}"`);
+  const values = text
+    .slice(eq + 1)
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '')
+    .map((v) => (Number.isFinite(Number(v)) ? Number(v) : v));
+  if (values.length === 0) throw new Error(`sweep: --grid ${text.slice(0, eq)} has no values`);
+  return [text.slice(0, eq).trim(), values];
+}
+
+/** Per epoch, the median validation loss over the finished trials that reached that epoch. */
+export function medianCurve(curves: readonly (readonly (number | null)[])[]): number[] {
+  const out: number[] = [];
+  for (let e = 0; ; e++) {
+    const values = curves
+      .map((c) => c[e])
+      .filter((v): v is number => typeof v === 'number')
+      .sort((a, b) => a - b);
+    if (values.length < 2) return out;
+    const mid = values.length / 2;
+    out.push(values.length % 2 ? values[Math.floor(mid)]! : (values[mid - 1]! + values[mid]!) / 2);
+  }
+}
