@@ -9,16 +9,11 @@ const { prepareTraining } = proxyActivities<Activities>({
   startToCloseTimeout: '5 minutes',
   retry: activityRetry,
 });
-const { trainModel } = proxyActivities<Activities>({
-  startToCloseTimeout: '12 hours',
-  // per-batch heartbeats: a dead worker is noticed in a minute and the retry resumes from the last checkpoint
-  heartbeatTimeout: '1 minute',
-  retry: activityRetry,
-});
-
 export interface TrainInput extends PrepareTrainingInput {
   readonly pruneAbove?: readonly number[];
   readonly sweepId?: string;
+  /** How soon a dead worker is noticed (per-batch heartbeats); the retry resumes from the last checkpoint. */
+  readonly heartbeatTimeout?: string;
 }
 
 export interface TrainOutcome extends TrainResult {
@@ -44,6 +39,11 @@ export async function TrainWorkflow(input: TrainInput): Promise<TrainOutcome> {
       samplesPerSecond: 0,
       resumedFromEpoch: 0,
     };
+  const { trainModel } = proxyActivities<Activities>({
+    startToCloseTimeout: '12 hours',
+    heartbeatTimeout: input.heartbeatTimeout ?? '1 minute',
+    retry: activityRetry,
+  });
   const result = await trainModel({ plan, pruneAbove: input.pruneAbove, sweepId: input.sweepId });
   return { ...common, ...result, skipped: false };
 }

@@ -35,8 +35,8 @@ export async function withTemporal<T>(
   await temporalUp(config);
   const address = `127.0.0.1:${config.temporalPort}`;
   if (!runtimeInstalled) {
-    // The in-process worker shares the terminal with progress output: warnings and errors only.
-    Runtime.install({ logger: new DefaultLogger('WARN') });
+    // The in-process worker shares the terminal with progress output: errors only (an activity's failure reaches the user as the command's one-line error).
+    Runtime.install({ logger: new DefaultLogger('ERROR') });
     runtimeInstalled = true;
   }
   const client = await connectClient(address, config.namespace);

@@ -3,7 +3,7 @@ import { loadSnapshot, type LakeSnapshot } from '../../lib/catalog/snapshot.js';
 import { openSandbox } from '../../lib/catalog/sandbox.js';
 import { FASHION_MNIST_CLASSES } from '../../lib/idx/index.js';
 import type { ActivityDeps } from '../../activities/index.js';
-import { IngestWorkflow } from '../../workflows/index.js';
+import { DatasetCreateWorkflow, IngestWorkflow } from '../../workflows/index.js';
 import { fashionIdxSubset } from '../ingest/fixtures.js';
 
 /** Ingests the first n real Fashion-MNIST test images (IDX, labeled) through the real workflow. */
@@ -56,4 +56,20 @@ export async function queryRows(
   } finally {
     sandbox.close();
   }
+}
+
+/** Creates a dataset version through the real workflow (seed 1, not stratified, classes inferred). */
+export function createDataset(
+  client: Client,
+  taskQueue: string,
+  lakeUri: string,
+  name: string,
+  query: string,
+  split = { train: 0.8, val: 0.2, test: 0 },
+) {
+  return client.workflow.execute(DatasetCreateWorkflow, {
+    taskQueue,
+    workflowId: `ds-${name}-${taskQueue}`,
+    args: [{ lakeUri, name, query, split, seed: 1, stratify: false, classes: null }],
+  });
 }

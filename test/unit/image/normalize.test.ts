@@ -65,7 +65,10 @@ describe('normalizeImage', () => {
   });
 
   it('shrinks a large photo while decoding, reports its original size, and matches its small twin', async () => {
-    const big = await raw(digit, 1).resize(1024, 1024, { kernel: 'nearest' }).jpeg({ quality: 95 }).toBuffer();
+    const big = await raw(digit, 1)
+      .resize(1024, 1024, { kernel: 'nearest' })
+      .jpeg({ quality: 95 })
+      .toBuffer();
     const out = await normalizeImage(big);
     expect(out.original).toMatchObject({ format: 'jpeg', width: 1024, height: 1024 });
     expect(out.pixels.length).toBe(784);
