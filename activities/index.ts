@@ -1,5 +1,6 @@
 import { createCatalogActivities } from './catalog/index.js';
 import type { ActivityDeps } from './deps.js';
+import { createEvaluateActivities } from './evaluate/index.js';
 import { createIngestActivities } from './ingest/index.js';
 import { createSmokeActivities } from './smoke.js';
 import { createTrainActivities } from './train/index.js';
@@ -13,6 +14,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createIngestActivities(deps),
     ...createCatalogActivities(deps),
     ...createTrainActivities(deps),
+    ...createEvaluateActivities(deps),
   };
 }
 

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerDataset } from './commands/dataset.js';
 import { registerDemo } from './commands/demo.js';
+import { registerEvaluate } from './commands/evaluate.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerLabel } from './commands/label.js';
 import { registerModels } from './commands/models.js';
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
   registerLabel(program);
   registerTrain(program);
   registerModels(program);
+  registerEvaluate(program);
   registerDemo(program);
   await program.parseAsync(process.argv);
 }

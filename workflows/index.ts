@@ -9,3 +9,5 @@ export {
 export { LabelImportWorkflow, type ImportLabelsInput, type ImportLabelsSummary } from './label-import.js';
 export { TrainWorkflow, type TrainInput, type TrainOutcome } from './train.js';
 export { SweepWorkflow, type SweepInput, type SweepResult } from './sweep.js';
+export { EvaluateWorkflow, type Evaluation, type EvaluateInput } from './evaluate.js';
+export { PromoteWorkflow, type PromoteInput, type PromotionRecord } from './promote.js';

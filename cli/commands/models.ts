@@ -1,7 +1,15 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../lib/config.js';
+import { SPLIT_NAMES, type SplitName } from '../../lib/dataset/splits.js';
+import { UserError } from '../../lib/errors.js';
+import { DEFAULT_GATE } from '../../lib/eval/gate.js';
+import { mcnemar } from '../../lib/eval/mcnemar.js';
+import { parseLakeUri } from '../../lib/lake/lake-uri.js';
+import { withTemporal } from '../../lib/temporal/session.js';
+import { EvaluateWorkflow, PromoteWorkflow } from '../../workflows/index.js';
+import { withCatalog } from '../catalog-session.js';
+import { oneOf } from '../options.js';
 import { openLake } from '../../lib/lake/open-lake.js';
-import { aliasHistory, moveAlias } from '../../lib/registry/aliases.js';
 import { listModels, resolveModel } from '../../lib/registry/resolve-model.js';
 
 const lakeOption = [
@@ -35,19 +43,94 @@ export function registerModels(program: Command): void {
     });
   models
     .command('promote <model>')
-    .description('point an alias at a model (atomic; the alias history is kept)')
+    .description('point an alias at a model, atomically; with --gate only if it passes the promotion gate')
     .requiredOption('--alias <name>', 'production, candidate or any name')
-    .option('--reason <text>', 'why, recorded in the alias history', 'manual promotion')
+    .option('--gate', 'evaluate first and promote only when the gate passes (exit 1 with the reasons if not)')
+    .option('--dataset <ref>', "dataset version to judge on (default: the candidate's own)")
+    .option(
+      '--max-error <rate>',
+      'acceptable error level, fixed in advance',
+      Number,
+      DEFAULT_GATE.maxErrorRate,
+    )
+    .option('--tolerance <x>', 'allowed regression against the current model', Number, DEFAULT_GATE.tolerance)
+    .option('--min-class-recall <x>', 'minimum recall of every class', Number, DEFAULT_GATE.minClassRecall)
     .option(...lakeOption)
-    .action(async (model: string, flags: { alias: string; reason: string; lake?: string }) => {
-      const lake = openLake(flags.lake ?? loadConfig().lakeUri);
-      const card = await resolveModel(lake, model);
-      const move = await moveAlias(lake, flags.alias, card.id, flags.reason);
-      console.log(
-        `${flags.alias} -> ${card.id} (was ${move.previousModelId ?? 'unset'}; alias version ${move.version})`,
+    .action(async (model: string, flags: PromoteFlags) => {
+      const config = loadConfig();
+      const lakeUri = flags.lake ?? config.lakeUri;
+      parseLakeUri(lakeUri);
+      const gate = flags.gate
+        ? { maxErrorRate: flags.maxError, tolerance: flags.tolerance, minClassRecall: flags.minClassRecall }
+        : undefined;
+      const record = await withTemporal(config, ({ client }) =>
+        client.workflow.execute(PromoteWorkflow, {
+          workflowId: `promote-${flags.alias}-${Date.now()}`,
+          taskQueue: config.taskQueue,
+          args: [{ lakeUri, candidate: model, alias: flags.alias, dataset: flags.dataset, gate }],
+        }),
       );
-      const history = await aliasHistory(lake, flags.alias);
-      if (history.length > 1) console.log(`history: ${history.map((h) => h.modelId).join(' -> ')}`);
-      await lake.close();
+      for (const reason of record.reasons) console.log(`  ${reason}`);
+      if (!record.promote) throw new UserError(`models: ${record.candidate} not promoted to ${flags.alias}`);
+      console.log(`${flags.alias} -> ${record.candidate} (was ${record.previous ?? 'unset'})`);
     });
+
+  models
+    .command('compare <a> <b>')
+    .description("both models on the same split: metric and per-class differences, McNemar's test")
+    .requiredOption('--dataset <ref>', 'dataset name or name@version')
+    .option('--split <split>', 'train, val or test', oneOf(SPLIT_NAMES), 'test')
+    .option(...lakeOption)
+    .action(async (a: string, b: string, flags: { dataset: string; split: SplitName; lake?: string }) => {
+      const config = loadConfig();
+      const lakeUri = flags.lake ?? config.lakeUri;
+      parseLakeUri(lakeUri);
+      const [ea, eb] = await withTemporal(config, ({ client }) =>
+        Promise.all(
+          [a, b].map((model, i) =>
+            client.workflow.execute(EvaluateWorkflow, {
+              workflowId: `compare-${i}-${Date.now()}`,
+              taskQueue: config.taskQueue,
+              args: [{ lakeUri, model, dataset: flags.dataset, split: flags.split }],
+            }),
+          ),
+        ),
+      );
+      const [b10, b01] = await withCatalog(config, lakeUri, async ({ sandbox }) => {
+        const rows = (
+          await sandbox.query(
+            `SELECT count(*) FILTER (x.correct AND NOT y.correct), count(*) FILTER (NOT x.correct AND y.correct)
+             FROM evaluation_predictions x JOIN evaluation_predictions y USING (image_id)
+             WHERE x.eval_id = $a AND y.eval_id = $b`,
+            { a: ea!.evalId, b: eb!.evalId },
+          )
+        ).getRowsJS();
+        return (rows[0] ?? [0, 0]).map(Number) as [number, number];
+      });
+      const f = (x: number) => x.toFixed(4);
+      const d = (x: number, y: number) => `${f(x)}  ${f(y)}  ${y - x >= 0 ? '+' : ''}${f(y - x)}`;
+      console.log(
+        `on ${ea!.datasetRef} (${flags.split}, n = ${ea!.metrics.n}):   A=${ea!.modelId}  B=${eb!.modelId}`,
+      );
+      console.log(`accuracy   ${d(ea!.metrics.accuracy, eb!.metrics.accuracy)}`);
+      console.log(`macro F1   ${d(ea!.metrics.macro.f1, eb!.metrics.macro.f1)}`);
+      console.log(`log loss   ${d(ea!.metrics.logLoss, eb!.metrics.logLoss)}`);
+      ea!.metrics.perClass.forEach((c, i) =>
+        console.log(`recall ${c.name.padEnd(14)} ${d(c.recall, eb!.metrics.perClass[i]!.recall)}`),
+      );
+      const test = mcnemar(b10, b01);
+      console.log(
+        `McNemar (${test.method}): only A right ${test.b}, only B right ${test.c}, statistic ${f(test.statistic)}, p = ${test.pValue.toPrecision(3)}`,
+      );
+    });
+}
+
+interface PromoteFlags {
+  alias: string;
+  gate?: boolean;
+  dataset?: string;
+  maxError: number;
+  tolerance: number;
+  minClassRecall: number;
+  lake?: string;
 }

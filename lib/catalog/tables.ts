@@ -69,6 +69,16 @@ export const TABLE_COLUMNS = {
     ['class_index', 'INTEGER'],
     ['split', 'VARCHAR'],
   ],
+  evaluation_predictions: [
+    ['eval_id', 'VARCHAR'],
+    ['model_id', 'VARCHAR'],
+    ['image_id', 'VARCHAR'],
+    ['label', 'INTEGER'],
+    ['predicted', 'INTEGER'],
+    ['correct', 'BOOLEAN'],
+    ['confidence', 'DOUBLE'],
+    ['true_probability', 'DOUBLE'],
+  ],
 } as const satisfies Record<string, readonly (readonly [string, string])[]>;
 
 export type TableName = keyof typeof TABLE_COLUMNS;

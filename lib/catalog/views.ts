@@ -19,6 +19,11 @@ export const VIEW_NAMES = [
   'dataset_lineage',
   'models',
   'aliases',
+  'evaluations',
+  'evaluation_predictions',
+  'sweep_results',
+  'model_lineage',
+  'promotions',
 ] as const;
 
 export type ViewName = (typeof VIEW_NAMES)[number];
