@@ -6,6 +6,7 @@ import { registerIngest } from './commands/ingest.js';
 import { registerLabel } from './commands/label.js';
 import { registerModels } from './commands/models.js';
 import { registerTrain } from './commands/train.js';
+import { registerReport } from './commands/report.js';
 import { registerSql } from './commands/sql.js';
 import { registerStack } from './commands/stack.js';
 import { registerWorker } from './commands/worker.js';
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
   registerTrain(program);
   registerModels(program);
   registerEvaluate(program);
+  registerReport(program);
   registerDemo(program);
   await program.parseAsync(process.argv);
 }
