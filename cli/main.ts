@@ -7,6 +7,7 @@ import { registerLabel } from './commands/label.js';
 import { registerModels } from './commands/models.js';
 import { registerTrain } from './commands/train.js';
 import { registerReport } from './commands/report.js';
+import { registerScore } from './commands/score.js';
 import { registerSql } from './commands/sql.js';
 import { registerStack } from './commands/stack.js';
 import { registerWorker } from './commands/worker.js';
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
   registerModels(program);
   registerEvaluate(program);
   registerReport(program);
+  registerScore(program);
   registerDemo(program);
   await program.parseAsync(process.argv);
 }

@@ -11,3 +11,4 @@ export { TrainWorkflow, type TrainInput, type TrainOutcome } from './train.js';
 export { SweepWorkflow, type SweepInput, type SweepResult } from './sweep.js';
 export { EvaluateWorkflow, type Evaluation, type EvaluateInput } from './evaluate.js';
 export { PromoteWorkflow, type PromoteInput, type PromotionRecord } from './promote.js';
+export { BatchScoreWorkflow, type BatchScoreInput, type BatchScoreResult } from './batch-score.js';

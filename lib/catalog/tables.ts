@@ -79,6 +79,19 @@ export const TABLE_COLUMNS = {
     ['confidence', 'DOUBLE'],
     ['true_probability', 'DOUBLE'],
   ],
+  predictions: [
+    ['image_id', 'VARCHAR'],
+    ['model_id', 'VARCHAR'],
+    ['predicted', 'INTEGER'],
+    ['predicted_name', 'VARCHAR'],
+    ['confidence', 'DOUBLE'],
+    ['margin', 'DOUBLE'],
+    ['entropy', 'DOUBLE'],
+    ['probabilities', 'FLOAT[]'],
+    ['score_run', 'VARCHAR'],
+    ['partition', 'INTEGER'],
+    ['scored_at', 'TIMESTAMP'],
+  ],
 } as const satisfies Record<string, readonly (readonly [string, string])[]>;
 
 export type TableName = keyof typeof TABLE_COLUMNS;

@@ -17,6 +17,7 @@ export const VIEW_NAMES = [
   'datasets',
   'dataset_members',
   'dataset_lineage',
+  'predictions',
   'models',
   'aliases',
   'evaluations',
@@ -24,6 +25,11 @@ export const VIEW_NAMES = [
   'sweep_results',
   'model_lineage',
   'promotions',
+  'score_runs',
+  'score_partitions',
+  'score_reconciliation',
+  'review_queue',
+  'prediction_lineage',
 ] as const;
 
 export type ViewName = (typeof VIEW_NAMES)[number];

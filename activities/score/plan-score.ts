@@ -1,0 +1,138 @@
+import { INTEGER, VARCHAR } from '@duckdb/node-api';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeParquet } from '../../lib/catalog/parquet-writer.js';
+import { resolveDataset } from '../../lib/dataset/versions.js';
+import { UserError } from '../../lib/errors.js';
+import { currentAlias } from '../../lib/registry/aliases.js';
+import { resolveModel } from '../../lib/registry/resolve-model.js';
+import { scoreLayout, type ScoreRun } from '../../lib/score/layout.js';
+import type { ActivityDeps } from '../deps.js';
+import { openCatalog } from '../catalog/snapshot.js';
+
+export interface PlanScoreInput {
+  readonly lakeUri: string;
+  readonly runId: string;
+  /** Model id or alias; an alias is pinned to its model id here, once. */
+  readonly model: string;
+  /** A predicate on the images view (read-only, sandboxed); null scores every image without a prediction from this model. */
+  readonly where: string | null;
+  /** Score the members of a dataset version instead. */
+  readonly dataset: string | null;
+  readonly partitionSize: number;
+  readonly startedAtMs: number;
+}
+
+/**
+ * Selects the images to score and splits them into partitions aligned with the Avro batch files
+ * (a file's images stay together unless there are more than a partition's worth). Idempotent: a
+ * planned run returns its record.
+ */
+export function createPlanScore(deps: ActivityDeps) {
+  return async function planScore(input: PlanScoreInput): Promise<ScoreRun> {
+    const lake = deps.lakes.open(input.lakeUri);
+    const runKey = scoreLayout.run(input.runId);
+    if (await lake.head(runKey)) return JSON.parse((await lake.get(runKey)).toString()) as ScoreRun;
+    if (input.model === '') throw new UserError(`score: no score run "${input.runId}" in ${lake.uri} to replay`);
+    if (!Number.isInteger(input.partitionSize) || input.partitionSize < 1)
+      throw new UserError(`score: partition size must be a positive integer, got ${input.partitionSize}`);
+    const card = await resolveModel(lake, input.model);
+    const alias = card.id === input.model ? null : ((await currentAlias(lake, input.model))?.alias ?? null);
+    const { sandbox } = await openCatalog(deps, lake);
+    let rows: [string, string, number, number, string][];
+    try {
+      let selection: string;
+      let params: Record<string, string | number> = { model: card.id };
+      if (input.dataset !== null) {
+        const d = await resolveDataset(lake, input.dataset);
+        selection = 'SELECT image_id FROM dataset_members WHERE dataset = $name AND version = $version';
+        params = { name: d.name, version: d.version };
+      } else if (input.where !== null) {
+        await sandbox.query(`SELECT image_id FROM images WHERE (\n${input.where}\n) LIMIT 0`); // the guard, and a clear error
+        selection = `SELECT image_id FROM images WHERE (\n${input.where}\n)`;
+        params = {};
+      } else {
+        selection = `SELECT image_id FROM images WHERE image_id NOT IN (SELECT image_id FROM predictions WHERE model_id = $model)`;
+      }
+      rows = (
+        await sandbox.query(
+          `SELECT i.image_id, i.batch_key, i.record_index, b.records, b.sha256
+           FROM (SELECT DISTINCT image_id FROM (${selection})) s JOIN images i USING (image_id) JOIN batches b ON b.key = i.batch_key
+           ORDER BY i.batch_key, i.record_index`,
+          params,
+        )
+      ).getRowsJS() as [string, string, number, number, string][];
+    } finally {
+      sandbox.close();
+    }
+    const partition = assignPartitions(
+      rows.map((r) => r[1]),
+      input.partitionSize,
+    );
+    const partitions = partition.length ? partition[partition.length - 1]! + 1 : 0;
+    const dir = await mkdtemp(join(tmpdir(), 'imagelake-score-plan-'));
+    const connection = await (await deps.duckdb()).connect();
+    try {
+      const path = join(dir, 'plan.parquet');
+      await writeParquet(connection, path, PLAN_COLUMNS, {
+        partition,
+        image_id: rows.map((r) => r[0]),
+        batch_key: rows.map((r) => r[1]),
+        record_index: rows.map((r) => r[2]),
+        batch_records: rows.map((r) => r[3]),
+        batch_sha256: rows.map((r) => r[4]),
+      });
+      await lake.put(scoreLayout.plan(input.runId), await readFile(path));
+    } finally {
+      connection.closeSync();
+      await rm(dir, { recursive: true, force: true });
+    }
+    const run: ScoreRun = {
+      kind: 'score-run',
+      runId: input.runId,
+      modelId: card.id,
+      alias,
+      where: input.where,
+      dataset: input.dataset,
+      selected: rows.length,
+      partitions,
+      partitionSize: input.partitionSize,
+      startedAt: new Date(input.startedAtMs).toISOString(),
+      scoredAtMs: input.startedAtMs,
+    };
+    await lake.putIfAbsent(runKey, JSON.stringify(run, null, 2));
+    return JSON.parse((await lake.get(runKey)).toString()) as ScoreRun;
+  };
+}
+
+/** Partition numbers for rows sorted by batch file: whole files per partition, split only when one file is bigger. */
+export function assignPartitions(batchKeys: readonly string[], size: number): number[] {
+  const out: number[] = [];
+  let partition = 0;
+  let used = 0;
+  for (let i = 0; i < batchKeys.length;) {
+    let end = i;
+    while (end < batchKeys.length && batchKeys[end] === batchKeys[i]) end++;
+    let fileRows = end - i;
+    if (used > 0 && used + fileRows > size) [partition, used] = [partition + 1, 0];
+    while (fileRows > 0) {
+      const take = Math.min(fileRows, size - used);
+      for (let k = 0; k < take; k++) out.push(partition);
+      used += take;
+      fileRows -= take;
+      if (used === size) [partition, used] = [partition + 1, 0];
+    }
+    i = end;
+  }
+  return out;
+}
+
+const PLAN_COLUMNS = [
+  { name: 'partition', type: INTEGER },
+  { name: 'image_id', type: VARCHAR },
+  { name: 'batch_key', type: VARCHAR },
+  { name: 'record_index', type: INTEGER },
+  { name: 'batch_records', type: INTEGER },
+  { name: 'batch_sha256', type: VARCHAR },
+];

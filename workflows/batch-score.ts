@@ -1,0 +1,92 @@
+import { ActivityFailure, continueAsNew, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../activities/index.js';
+import type { ScoreRun } from '../lib/score/layout.js';
+import { activityRetry } from './retry.js';
+
+const { planScore, recordScoreFailure } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 minutes',
+  retry: activityRetry,
+});
+
+export interface BatchScoreInput {
+  readonly lakeUri: string;
+  /** Model id or alias, pinned to an id when the run is planned. */
+  readonly model: string;
+  readonly where?: string | null;
+  readonly dataset?: string | null;
+  /** Images per partition. Default 8192 (one Avro batch file). */
+  readonly partitionSize?: number;
+  /** Partitions in flight at once over all workers. Default 2. */
+  readonly parallel?: number;
+  /** The run to (re)do; default the workflow id. A replay passes the original run's id. */
+  readonly runId?: string;
+  /** Partitions per workflow run before continue-as-new. Default 500. */
+  readonly partitionsPerRun?: number;
+  readonly heartbeatTimeout?: string;
+  readonly state?: {
+    readonly next: number;
+    readonly succeeded: number;
+    readonly failed: number;
+    readonly images: number;
+  };
+}
+
+export interface BatchScoreResult {
+  readonly runId: string;
+  readonly modelId: string;
+  readonly selected: number;
+  readonly partitions: number;
+  readonly succeeded: number;
+  readonly failed: number;
+  readonly images: number;
+}
+
+/**
+ * Scores the selected images partition by partition over the workers, with bounded parallelism;
+ * a partition that still fails after its retries is recorded with its reason and the run goes on,
+ * so `imagelake replay` can finish it. Pages with continue-as-new.
+ */
+export async function BatchScoreWorkflow(input: BatchScoreInput): Promise<BatchScoreResult> {
+  const runId = input.runId ?? workflowInfo().workflowId;
+  const { scorePartition } = proxyActivities<Activities>({
+    startToCloseTimeout: '1 hour',
+    heartbeatTimeout: input.heartbeatTimeout ?? '1 minute',
+    retry: { ...activityRetry, maximumAttempts: 3 },
+  });
+  const run: ScoreRun = await planScore({
+    lakeUri: input.lakeUri,
+    runId,
+    model: input.model,
+    where: input.where ?? null,
+    dataset: input.dataset ?? null,
+    partitionSize: input.partitionSize ?? 8192,
+    startedAtMs: Date.now(),
+  });
+  const state = { ...(input.state ?? { next: 0, succeeded: 0, failed: 0, images: 0 }) };
+  const stop = Math.min(run.partitions, state.next + (input.partitionsPerRun ?? 500));
+  const worker = async (): Promise<void> => {
+    while (state.next < stop) {
+      const partition = state.next++;
+      try {
+        const commit = await scorePartition({ lakeUri: input.lakeUri, runId, partition });
+        state.succeeded++;
+        state.images += commit.images;
+      } catch (error) {
+        if (!(error instanceof ActivityFailure)) throw error;
+        state.failed++;
+        const reason = error.cause?.message ?? error.message;
+        await recordScoreFailure({ lakeUri: input.lakeUri, runId, partition, attempts: 3, error: reason });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, input.parallel ?? 2) }, worker));
+  if (state.next < run.partitions) await continueAsNew<typeof BatchScoreWorkflow>({ ...input, runId, state });
+  return {
+    runId,
+    modelId: run.modelId,
+    selected: run.selected,
+    partitions: run.partitions,
+    ...state,
+    next: undefined,
+  } as BatchScoreResult;
+}
