@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -29,7 +29,8 @@ export class MetadataMirror {
     if (existsSync(path) && existsSync(etagFile) && (await readFile(etagFile, 'utf8')) === info.etag)
       return path;
     await mkdir(dirname(path), { recursive: true });
-    const tmp = `${path}.${process.pid}.tmp`;
+    // unique per call: two activities of one worker may mirror the same object at once
+    const tmp = `${path}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
     await writeFile(tmp, await lake.get(info.key));
     await rename(tmp, path);
     await writeFile(etagFile, info.etag);

@@ -1,0 +1,121 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { assignPartitions } from '../../activities/score/plan-score.js';
+import { BatchScoreWorkflow, TrainWorkflow } from '../../workflows/index.js';
+import { testStack } from '../setup/stack.js';
+import { withTestWorker } from '../setup/temporal.js';
+import { catalogRows, createDataset, ingestFashion } from '../catalog/helpers.js';
+
+it('assigns partitions by whole batch files, splitting only a file bigger than a partition', () => {
+  const keys = [...Array(5).fill('a'), ...Array(2).fill('b'), ...Array(9).fill('c')];
+  expect(assignPartitions(keys, 6)).toEqual([0, 0, 0, 0, 0, 1, 1, 2, 2, 2, 2, 2, 2, 3, 3, 3]);
+});
+
+it('scores every selected image exactly once; a corrupted batch fails only its partition, with the reason; replay completes the run, twice gives the same', async () => {
+  await withTestWorker(async ({ client, taskQueue, lakeUri, deps }) => {
+    await ingestFashion(client, taskQueue, lakeUri, 1200, 'score');
+    await createDataset(client, taskQueue, lakeUri, 'fm', 'SELECT image_id FROM images');
+    const model = await client.workflow.execute(TrainWorkflow, {
+      taskQueue,
+      workflowId: `m-${taskQueue}`,
+      args: [{ lakeUri, dataset: 'fm', arch: 'mlp', params: { epochs: 1 } }],
+    });
+
+    // Damage the second batch file (partSize 256 in ingestFashion: five files).
+    const [[victim]] = (await catalogRows(
+      deps,
+      lakeUri,
+      'SELECT key FROM batches ORDER BY key LIMIT 1 OFFSET 1',
+    )) as [[string]];
+    const original = readFileSync(join(lakeUri, victim));
+    const damaged = Buffer.from(original);
+    damaged.writeUInt8(damaged.readUInt8(200) ^ 0xff, 200);
+    writeFileSync(join(lakeUri, victim), damaged);
+
+    const runId = `score-${taskQueue}`;
+    const first = await client.workflow.execute(BatchScoreWorkflow, {
+      taskQueue,
+      workflowId: runId,
+      args: [
+        {
+          lakeUri,
+          model: model.modelId,
+          where: 'width = 28',
+          partitionSize: 300,
+          parallel: 2,
+          heartbeatTimeout: '20s',
+        },
+      ],
+    });
+    expect(first).toMatchObject({ selected: 1200, partitions: 5, failed: 1, succeeded: 4 });
+    const ledger = await catalogRows(
+      deps,
+      lakeUri,
+      "SELECT partition, status, error FROM score_partitions WHERE run_id = $r AND status <> 'succeeded'",
+      { r: runId },
+    );
+    expect(ledger).toHaveLength(1);
+    expect(String(ledger[0]![2])).toMatch(/has sha256 .*expected/);
+    const [[selected, scored, failedPartitions, complete]] = (await catalogRows(
+      deps,
+      lakeUri,
+      'SELECT selected, scored, failed_partitions, complete FROM score_reconciliation WHERE run_id = $r',
+      { r: runId },
+    )) as [[bigint, bigint, bigint, boolean]];
+    expect([selected, failedPartitions, complete]).toEqual([1200n, 1n, false]);
+    expect(scored).toBeGreaterThan(800n);
+    expect(scored).toBeLessThan(1200n);
+    expect(await catalogRows(deps, lakeUri, 'SELECT count(*) FROM predictions')).toEqual([[scored]]);
+
+    writeFileSync(join(lakeUri, victim), original); // repaired
+    const replay = (n: number) =>
+      client.workflow.execute(BatchScoreWorkflow, {
+        taskQueue,
+        workflowId: `${runId}-replay-${n}`,
+        args: [{ lakeUri, model: '', runId }],
+      });
+    expect(await replay(1)).toMatchObject({ runId, failed: 0, succeeded: 5, images: 1200 });
+    const counts = () =>
+      catalogRows(
+        deps,
+        lakeUri,
+        'SELECT count(*), count(DISTINCT image_id), sum(predicted), min(complete) FROM predictions, score_reconciliation WHERE run_id = $r',
+        { r: runId },
+      );
+    const after1 = await counts();
+    expect(after1[0]!.slice(0, 2)).toEqual([1200n, 1200n]);
+    expect(after1[0]![3]).toBe(true);
+    await replay(2);
+    expect(await counts()).toEqual(after1);
+    const files = await catalogRows(
+      deps,
+      lakeUri,
+      'SELECT count(*) FROM (SELECT DISTINCT partition FROM predictions WHERE score_run = $r)',
+      { r: runId },
+    );
+    expect(files).toEqual([[5n]]);
+  });
+});
+
+it('scores on an S3 lake (MinIO) and skips images already predicted by the model', async () => {
+  const lakeUri = `s3://${testStack().s3.bucket}/score-${Date.now()}`;
+  await withTestWorker(async ({ client, taskQueue, deps }) => {
+    await ingestFashion(client, taskQueue, lakeUri, 600, 's3score');
+    await createDataset(client, taskQueue, lakeUri, 'fm', 'SELECT image_id FROM images');
+    const model = await client.workflow.execute(TrainWorkflow, {
+      taskQueue,
+      workflowId: `m-${taskQueue}`,
+      args: [{ lakeUri, dataset: 'fm', arch: 'mlp', params: { epochs: 1 } }],
+    });
+    const score = (id: string) =>
+      client.workflow.execute(BatchScoreWorkflow, {
+        taskQueue,
+        workflowId: id,
+        args: [{ lakeUri, model: model.modelId, partitionSize: 256 }],
+      });
+    expect(await score(`s1-${taskQueue}`)).toMatchObject({ selected: 600, failed: 0, images: 600 });
+    expect(await score(`s2-${taskQueue}`)).toMatchObject({ selected: 0, partitions: 0 });
+    expect(await catalogRows(deps, lakeUri, 'SELECT count(*) FROM predictions')).toEqual([[600n]]);
+  });
+});
