@@ -2,6 +2,7 @@ import { createCatalogActivities } from './catalog/index.js';
 import type { ActivityDeps } from './deps.js';
 import { createEvaluateActivities } from './evaluate/index.js';
 import { createIngestActivities } from './ingest/index.js';
+import { createPipelineActivities } from './pipeline.js';
 import { createScoreActivities } from './score/index.js';
 import { createSmokeActivities } from './smoke.js';
 import { createTrainActivities } from './train/index.js';
@@ -17,6 +18,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createTrainActivities(deps),
     ...createEvaluateActivities(deps),
     ...createScoreActivities(deps),
+    ...createPipelineActivities(deps),
   };
 }
 

@@ -6,6 +6,7 @@ import { registerIngest } from './commands/ingest.js';
 import { registerLabel } from './commands/label.js';
 import { registerModels } from './commands/models.js';
 import { registerTrain } from './commands/train.js';
+import { registerPipeline } from './commands/pipeline.js';
 import { registerReport } from './commands/report.js';
 import { registerScore } from './commands/score.js';
 import { registerSql } from './commands/sql.js';
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
   registerEvaluate(program);
   registerReport(program);
   registerScore(program);
+  registerPipeline(program);
   registerDemo(program);
   await program.parseAsync(process.argv);
 }

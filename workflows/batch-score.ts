@@ -20,6 +20,8 @@ export interface BatchScoreInput {
   readonly parallel?: number;
   /** The run to (re)do; default the workflow id. A replay passes the original run's id. */
   readonly runId?: string;
+  /** Leave out images the model has already scored (the pipeline's mode). */
+  readonly onlyUnscored?: boolean;
   /** Partitions per workflow run before continue-as-new. Default 500. */
   readonly partitionsPerRun?: number;
   readonly heartbeatTimeout?: string;
@@ -61,6 +63,7 @@ export async function BatchScoreWorkflow(input: BatchScoreInput): Promise<BatchS
     dataset: input.dataset ?? null,
     partitionSize: input.partitionSize ?? 8192,
     startedAtMs: Date.now(),
+    onlyUnscored: input.onlyUnscored ?? false,
   });
   const state = { ...(input.state ?? { next: 0, succeeded: 0, failed: 0, images: 0 }) };
   const stop = Math.min(run.partitions, state.next + (input.partitionsPerRun ?? 500));

@@ -12,3 +12,4 @@ export { SweepWorkflow, type SweepInput, type SweepResult } from './sweep.js';
 export { EvaluateWorkflow, type Evaluation, type EvaluateInput } from './evaluate.js';
 export { PromoteWorkflow, type PromoteInput, type PromotionRecord } from './promote.js';
 export { BatchScoreWorkflow, type BatchScoreInput, type BatchScoreResult } from './batch-score.js';
+export { PipelineWorkflow, type PipelineInput } from './pipeline.js';

@@ -22,6 +22,8 @@ export interface PlanScoreInput {
   readonly dataset: string | null;
   readonly partitionSize: number;
   readonly startedAtMs: number;
+  /** Leave out images that already have a committed prediction from this model (the pipeline's mode). */
+  readonly onlyUnscored?: boolean;
 }
 
 /**
@@ -34,7 +36,8 @@ export function createPlanScore(deps: ActivityDeps) {
     const lake = deps.lakes.open(input.lakeUri);
     const runKey = scoreLayout.run(input.runId);
     if (await lake.head(runKey)) return JSON.parse((await lake.get(runKey)).toString()) as ScoreRun;
-    if (input.model === '') throw new UserError(`score: no score run "${input.runId}" in ${lake.uri} to replay`);
+    if (input.model === '')
+      throw new UserError(`score: no score run "${input.runId}" in ${lake.uri} to replay`);
     if (!Number.isInteger(input.partitionSize) || input.partitionSize < 1)
       throw new UserError(`score: partition size must be a positive integer, got ${input.partitionSize}`);
     const card = await resolveModel(lake, input.model);
@@ -55,12 +58,16 @@ export function createPlanScore(deps: ActivityDeps) {
       } else {
         selection = `SELECT image_id FROM images WHERE image_id NOT IN (SELECT image_id FROM predictions WHERE model_id = $model)`;
       }
+      const unscored = input.onlyUnscored
+        ? 'WHERE s.image_id NOT IN (SELECT image_id FROM predictions WHERE model_id = $scoredBy)'
+        : '';
       rows = (
         await sandbox.query(
           `SELECT i.image_id, i.batch_key, i.record_index, b.records, b.sha256
            FROM (SELECT DISTINCT image_id FROM (${selection})) s JOIN images i USING (image_id) JOIN batches b ON b.key = i.batch_key
+           ${unscored}
            ORDER BY i.batch_key, i.record_index`,
-          params,
+          input.onlyUnscored ? { ...params, scoredBy: card.id } : params,
         )
       ).getRowsJS() as [string, string, number, number, string][];
     } finally {

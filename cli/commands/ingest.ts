@@ -2,11 +2,9 @@ import type { Command } from 'commander';
 import { randomBytes } from 'node:crypto';
 import type { IngestSummary } from '../../activities/ingest/commit-ingest.js';
 import { loadConfig } from '../../lib/config.js';
-import { UserError } from '../../lib/errors.js';
-import { compileLabelRegex, type LabelRule } from '../../lib/ingest/labels.js';
 import { validateRunId } from '../../lib/ingest/layout.js';
-import { CLASS_PRESETS } from '../../lib/ingest/plan.js';
-import { parseSource, type IngestSource } from '../../lib/ingest/source.js';
+import { parseSource } from '../../lib/ingest/source.js';
+import { classList, labelRule } from '../ingest-input.js';
 import { parseLakeUri } from '../../lib/lake/lake-uri.js';
 import { withTemporal } from '../../lib/temporal/session.js';
 import { ingestProgressQuery } from '../../workflows/definitions.js';
@@ -128,34 +126,6 @@ export function registerIngest(program: Command): void {
       });
       print(summary, lakeUri, flags.json === true);
     });
-}
-
-function labelRule(flags: IngestFlags, source: IngestSource): LabelRule {
-  const chosen = [flags.labels, flags.labelRegex && 'regex', flags.labelManifest && 'manifest'].filter(
-    Boolean,
-  );
-  if (chosen.length > 1) throw new UserError(`ingest: choose one label source, got ${chosen.join(' and ')}`);
-  if (flags.labelRegex !== undefined)
-    return (compileLabelRegex(flags.labelRegex), { kind: 'regex', pattern: flags.labelRegex });
-  if (flags.labelManifest !== undefined) return { kind: 'manifest', path: flags.labelManifest };
-  const rule = flags.labels ?? (source.kind === 'idx' && source.labels ? 'idx' : 'none');
-  if (rule === 'idx' && source.kind !== 'idx')
-    throw new UserError('ingest: --labels idx needs an IDX source');
-  if (rule === 'idx' && source.kind === 'idx' && !source.labels)
-    throw new UserError('ingest: no IDX labels file found: pass --idx-labels');
-  return rule === 'dir' ? { kind: 'parent-dir' } : rule === 'idx' ? { kind: 'idx' } : { kind: 'none' };
-}
-
-function classList(value: string | undefined): string[] | null {
-  if (value === undefined) return null;
-  const preset = CLASS_PRESETS[value];
-  if (preset) return [...preset];
-  const classes = value.split(',').map((c) => c.trim());
-  if (classes.some((c) => c === ''))
-    throw new UserError(`ingest: --classes "${value}" has an empty class name`);
-  if (new Set(classes).size !== classes.length)
-    throw new UserError(`ingest: --classes "${value}" names a class twice`);
-  return classes;
 }
 
 function print(s: IngestSummary, lakeUri: string, json: boolean): void {
