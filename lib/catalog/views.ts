@@ -30,6 +30,7 @@ export const VIEW_NAMES = [
   'score_reconciliation',
   'review_queue',
   'prediction_lineage',
+  'pipeline_runs',
 ] as const;
 
 export type ViewName = (typeof VIEW_NAMES)[number];

@@ -1,0 +1,32 @@
+import { expect, it } from 'vitest';
+import { validatePipelineConfig } from '../../../lib/pipeline/config.js';
+
+const minimal = { sources: [{ path: '/data/in', labels: 'dir' }] };
+
+it('fills defaults around the sources', () => {
+  const c = validatePipelineConfig(minimal);
+  expect(c.dataset).toMatchObject({ name: 'training', split: 'train=0.8,val=0.1,test=0.1', seed: 1 });
+  expect(c.train).toMatchObject({ arch: 'mlp', grid: {}, parallel: 2 });
+  expect(c.gate).toEqual({ alias: 'production', maxErrorRate: 0.2, tolerance: 0.005, minClassRecall: 0 });
+  expect(validatePipelineConfig({ ...minimal, train: null, score: null })).toMatchObject({
+    train: null,
+    score: null,
+  });
+});
+
+it.each([
+  [{}, /sources: expected a list/],
+  [{ sources: [] }, /sources: expected at least one source/],
+  [
+    { sources: [{ path: '/x', labels: 'folder' }] },
+    /sources\[0\]\.labels: expected one of dir, idx, none, regex, manifest, got "folder"/,
+  ],
+  [{ sources: [{ path: '/x', labels: 'regex' }] }, /sources\[0\]\.labelRegex: expected a regex/],
+  [{ ...minimal, train: { grid: { lr: 0.1 } } }, /train\.grid\.lr: expected a list, got 0\.1/],
+  [{ ...minimal, train: { arch: 'resnet' } }, /train\.arch: expected one of mlp, cnn/],
+  [{ ...minimal, gate: { maxErrorRate: 2 } }, /gate\.maxErrorRate: expected a number in \[0, 1\]/],
+  [{ ...minimal, dataset: { qeury: 'x' } }, /dataset\.qeury: expected no such field/],
+  [{ ...minimal, shedule: '0 2 * * *' }, /shedule: expected no such field/],
+])('refuses %j with the path of the bad field', (config, message) => {
+  expect(() => validatePipelineConfig(config)).toThrow(message);
+});
