@@ -8,6 +8,7 @@ import { registerModels } from './commands/models.js';
 import { registerTrain } from './commands/train.js';
 import { registerPipeline } from './commands/pipeline.js';
 import { registerReport } from './commands/report.js';
+import { registerSchedule } from './commands/schedule.js';
 import { registerScore } from './commands/score.js';
 import { registerSql } from './commands/sql.js';
 import { registerStack } from './commands/stack.js';
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
   registerReport(program);
   registerScore(program);
   registerPipeline(program);
+  registerSchedule(program);
   registerDemo(program);
   await program.parseAsync(process.argv);
 }

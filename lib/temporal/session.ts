@@ -58,3 +58,18 @@ export async function withTemporal<T>(
     await closeActivityDeps(deps);
   }
 }
+
+/** Runs `fn` with a client only (no worker here): for commands that manage schedules or query runs. */
+export async function withTemporalClient<T>(config: Config, fn: (client: Client) => Promise<T>): Promise<T> {
+  let address = config.temporalAddress;
+  if (!address) {
+    await temporalUp(config);
+    address = `127.0.0.1:${config.temporalPort}`;
+  }
+  const client = await connectClient(address, config.namespace);
+  try {
+    return await fn(client);
+  } finally {
+    await client.connection.close();
+  }
+}
