@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../lib/config.js';
+import { parseLakeUri } from '../../lib/lake/lake-uri.js';
 import { minioUp, stackDown, stackStatus, temporalUp } from '../../lib/stack/local-stack.js';
+import { withTemporal } from '../../lib/temporal/session.js';
+import { SmokeWorkflow } from '../../workflows/index.js';
 
 export function registerStack(program: Command): void {
   const stack = program
@@ -32,6 +35,27 @@ export function registerStack(program: Command): void {
       console.log(stopped.length ? `stopped: ${stopped.join(', ')}` : 'nothing was running');
     });
   stack.command('status').description('print the addresses of the running local servers').action(printStatus);
+  stack
+    .command('check')
+    .description(
+      'prove the stack works: a smoke workflow commits to the lake and reads it back through a worker',
+    )
+    .option('--lake <uri>', 'lake directory or s3://bucket/prefix (default IMAGELAKE_LAKE or ./lake)')
+    .action(async (options: { lake?: string }) => {
+      const config = loadConfig();
+      const lakeUri = options.lake ?? config.lakeUri;
+      parseLakeUri(lakeUri);
+      const result = await withTemporal(config, ({ client }) =>
+        client.workflow.execute(SmokeWorkflow, {
+          workflowId: `smoke-${new Date().toISOString().replace(/[:.]/g, '-')}`,
+          taskQueue: config.taskQueue,
+          args: [{ lakeUri }],
+        }),
+      );
+      console.log(
+        `check: committed ${result.key} (${result.bytes} bytes) to ${lakeUri}; verified: ${result.verified}`,
+      );
+    });
 }
 
 async function printStatus(): Promise<void> {

@@ -50,9 +50,9 @@ describe('imagelake stack', () => {
     expect(status.stdout).toContain(`Temporal gRPC        127.0.0.1:${temporalPort}`);
     expect(status.stdout).toContain(`S3 endpoint (MinIO)  http://127.0.0.1:${minioPort}`);
 
-    const demo = await runCli(['demo', '--lake', join(stateDir, 'lake')], await env());
-    expect(demo.stderr).toBe('');
-    expect(demo.stdout).toMatch(/verified: true/);
+    const check = await runCli(['stack', 'check', '--lake', join(stateDir, 'lake')], await env());
+    expect(check.stderr).toBe('');
+    expect(check.stdout).toMatch(/verified: true/);
     expect(existsSync(join(stateDir, 'temporal.db'))).toBe(true);
 
     const down = await runCli(['stack', 'down'], await env());
@@ -90,7 +90,7 @@ describe('bad input gets one clear line and a non-zero exit', () => {
   });
 
   it('an unreachable Temporal address', async () => {
-    const out = await runCli(['demo'], { TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}` });
+    const out = await runCli(['stack', 'check'], { TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}` });
     expect(out.code).not.toBe(0);
     expect(oneErrorLine(out.stderr)).toMatch(
       /temporal: cannot reach 127\.0\.0\.1:\d+ .*imagelake stack up.*TEMPORAL_ADDRESS/,
@@ -101,7 +101,7 @@ describe('bad input gets one clear line and a non-zero exit', () => {
     ['gs://bucket/x', /unsupported lake URI/],
     ['s3://Bad_Bucket', /invalid bucket name/],
   ])('a malformed lake URI %s', async (uri, reason) => {
-    const out = await runCli(['demo', '--lake', uri], { TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}` });
+    const out = await runCli(['stack', 'check', '--lake', uri], { TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}` });
     expect(out.code).not.toBe(0);
     expect(oneErrorLine(out.stderr)).toMatch(reason);
   });

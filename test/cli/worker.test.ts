@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { expect, it } from 'vitest';
+import { fashionPngFolder } from '../ingest/fixtures.js';
 import { testStack } from '../setup/stack.js';
 import { runCli, spawnCli } from './run-cli.js';
 
@@ -17,9 +18,10 @@ it('with TEMPORAL_ADDRESS set, a command only starts workflows and a separate `i
       .poll(() => workerOutput, { timeout: 60_000, interval: 200 })
       .toContain(`polling task queue "${taskQueue}"`);
     const lake = join(mkdtempSync(join(tmpdir(), 'il-')), 'lake');
-    const demo = await runCli(['demo', '--lake', lake], env);
-    expect(demo.stderr).toBe('');
-    expect(demo.stdout).toMatch(/verified: true/);
+    const source = await fashionPngFolder(30);
+    const ingest = await runCli(['ingest', source, '--labels', 'dir', '--lake', lake, '--json'], env);
+    expect(ingest.stderr).toBe('');
+    expect(JSON.parse(ingest.stdout.trim().split('\n').at(-1)!)).toMatchObject({ seen: 30, ingested: 30 });
   } finally {
     worker.kill('SIGTERM');
   }
