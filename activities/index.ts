@@ -1,5 +1,6 @@
 import { createCatalogActivities } from './catalog/index.js';
 import type { ActivityDeps } from './deps.js';
+import { createDriftActivities } from './drift/index.js';
 import { createEvaluateActivities } from './evaluate/index.js';
 import { createIngestActivities } from './ingest/index.js';
 import { createPipelineActivities } from './pipeline.js';
@@ -19,6 +20,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createEvaluateActivities(deps),
     ...createScoreActivities(deps),
     ...createPipelineActivities(deps),
+    ...createDriftActivities(deps),
   };
 }
 

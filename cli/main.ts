@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerDataset } from './commands/dataset.js';
 import { registerDemo } from './commands/demo.js';
+import { registerDrift } from './commands/drift.js';
 import { registerEvaluate } from './commands/evaluate.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerLabel } from './commands/label.js';
@@ -36,6 +37,7 @@ async function main(): Promise<void> {
   registerScore(program);
   registerPipeline(program);
   registerSchedule(program);
+  registerDrift(program);
   registerDemo(program);
   await program.parseAsync(process.argv);
 }

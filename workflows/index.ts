@@ -13,3 +13,4 @@ export { EvaluateWorkflow, type Evaluation, type EvaluateInput } from './evaluat
 export { PromoteWorkflow, type PromoteInput, type PromotionRecord } from './promote.js';
 export { BatchScoreWorkflow, type BatchScoreInput, type BatchScoreResult } from './batch-score.js';
 export { PipelineWorkflow, type PipelineInput } from './pipeline.js';
+export { DriftWorkflow, type DriftInput, type DriftReport } from './drift.js';

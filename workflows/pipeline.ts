@@ -10,11 +10,12 @@ import { SweepWorkflow } from './sweep.js';
 import type { TrainOutcome } from './train.js';
 import { TrainWorkflow } from './train.js';
 
-const { createDataset, evaluateModel, promoteModel, recordPipelineRun } = proxyActivities<Activities>({
-  startToCloseTimeout: '2 hours',
-  heartbeatTimeout: '5 minutes',
-  retry: activityRetry,
-});
+const { computeDrift, createDataset, evaluateModel, promoteModel, recordPipelineRun } =
+  proxyActivities<Activities>({
+    startToCloseTimeout: '2 hours',
+    heartbeatTimeout: '5 minutes',
+    retry: activityRetry,
+  });
 
 export interface PipelineInput {
   readonly lakeUri: string;
@@ -163,7 +164,7 @@ export async function PipelineWorkflow(input: PipelineInput): Promise<PipelineSu
     };
   });
 
-  await stage('score', async () => {
+  const scored = await stage('score', async () => {
     if (!input.score) return { result: null, skip: 'scoring is off in the config' };
     const s = await executeChild(BatchScoreWorkflow, {
       workflowId: `${runId}-score`,
@@ -192,11 +193,18 @@ export async function PipelineWorkflow(input: PipelineInput): Promise<PipelineSu
     };
   });
 
-  stages.push({
-    name: 'drift',
-    status: 'skipped',
-    reason: 'drift monitoring is not built yet (issue 9)',
-    seconds: 0,
+  await stage('drift', async () => {
+    if (!scored || scored.selected === 0) return { result: null, skip: 'no new predictions to check' };
+    const d = await computeDrift({ lakeUri: input.lakeUri, model: scored.modelId, scoreRun: scored.runId });
+    return {
+      result: d,
+      detail: {
+        level: d.level,
+        classPsi: d.classes.psi,
+        intensityPsi: d.intensity.psi,
+        polarityPsi: d.polarity.psi,
+      },
+    };
   });
   const summary: PipelineSummary = {
     kind: 'pipeline-run',

@@ -31,6 +31,7 @@ export const VIEW_NAMES = [
   'review_queue',
   'prediction_lineage',
   'pipeline_runs',
+  'drift',
 ] as const;
 
 export type ViewName = (typeof VIEW_NAMES)[number];

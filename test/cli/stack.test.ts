@@ -101,7 +101,9 @@ describe('bad input gets one clear line and a non-zero exit', () => {
     ['gs://bucket/x', /unsupported lake URI/],
     ['s3://Bad_Bucket', /invalid bucket name/],
   ])('a malformed lake URI %s', async (uri, reason) => {
-    const out = await runCli(['stack', 'check', '--lake', uri], { TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}` });
+    const out = await runCli(['stack', 'check', '--lake', uri], {
+      TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}`,
+    });
     expect(out.code).not.toBe(0);
     expect(oneErrorLine(out.stderr)).toMatch(reason);
   });

@@ -55,7 +55,7 @@ it('runs the whole pipeline on a real subset; a second run with no new images sk
       evaluate: 'done',
       gate: 'done',
       score: 'done',
-      drift: 'skipped',
+      drift: 'done',
     });
     expect(first.promotedModel).toMatch(/^mlp-/);
     expect(
@@ -72,6 +72,7 @@ it('runs the whole pipeline on a real subset; a second run with no new images sk
       evaluate: 'skipped',
       gate: 'skipped',
       score: 'skipped',
+      drift: 'skipped',
     });
     expect(second.stages.find((s) => s.name === 'train')!.reason).toMatch(/no new images .* no retraining/);
     expect(await catalogRows(deps, lakeUri, 'SELECT count(*) FROM pipeline_runs')).toEqual([[2n]]);

@@ -1,0 +1,64 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../../lib/config.js';
+import { parseLakeUri } from '../../lib/lake/lake-uri.js';
+import { withTemporal } from '../../lib/temporal/session.js';
+import { DriftWorkflow } from '../../workflows/index.js';
+
+export function registerDrift(program: Command): void {
+  program
+    .command('drift')
+    .description(
+      'compare predicted classes and image statistics of a window with the training set (PSI, chi-square)',
+    )
+    .option('--model <model>', 'model id or alias', 'production')
+    .option('--window <hours>', 'predictions scored in the last N hours', '24')
+    .option('--run <scoreRun>', 'the predictions of one score run instead')
+    .option('--warn <psi>', 'PSI at which the level is warn', Number, 0.1)
+    .option('--alert <psi>', 'PSI at which the level is alert', Number, 0.25)
+    .option('--lake <uri>', 'lake directory or s3://bucket/prefix (default IMAGELAKE_LAKE or ./lake)')
+    .option('--json', 'print the report as JSON')
+    .action(
+      async (flags: {
+        model: string;
+        window: string;
+        run?: string;
+        warn: number;
+        alert: number;
+        lake?: string;
+        json?: boolean;
+      }) => {
+        const config = loadConfig();
+        const lakeUri = flags.lake ?? config.lakeUri;
+        parseLakeUri(lakeUri);
+        const report = await withTemporal(config, ({ client }) =>
+          client.workflow.execute(DriftWorkflow, {
+            workflowId: `drift-${Date.now()}`,
+            taskQueue: config.taskQueue,
+            args: [
+              {
+                lakeUri,
+                model: flags.model,
+                ...(flags.run ? { scoreRun: flags.run } : { windowHours: Number(flags.window) }),
+                thresholds: { warn: flags.warn, alert: flags.alert },
+              },
+            ],
+          }),
+        );
+        if (flags.json) return console.log(JSON.stringify(report, null, 2));
+        const f = (x: number) => x.toFixed(4);
+        console.log(
+          `drift of ${report.modelId} in the ${report.window} against the ${report.reference}: ${report.level.toUpperCase()}`,
+        );
+        console.log(
+          `  predicted classes: PSI ${f(report.classes.psi)}, chi-square ${f(report.classes.chiSquare)} (p = ${report.classes.pValue.toPrecision(3)}), n = ${report.classes.n}`,
+        );
+        for (const c of report.classes.perCategory)
+          console.log(
+            `    ${c.name.padEnd(16)} reference ${f(c.reference)}  now ${f(c.current)}  PSI ${f(c.psi)}`,
+          );
+        console.log(
+          `  mean intensity: PSI ${f(report.intensity.psi)}; background polarity: PSI ${f(report.polarity.psi)}`,
+        );
+      },
+    );
+}
