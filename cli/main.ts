@@ -10,6 +10,7 @@ import { registerTrain } from './commands/train.js';
 import { registerPipeline } from './commands/pipeline.js';
 import { registerReport } from './commands/report.js';
 import { registerSchedule } from './commands/schedule.js';
+import { registerServe } from './commands/serve.js';
 import { registerScore } from './commands/score.js';
 import { registerSql } from './commands/sql.js';
 import { registerStack } from './commands/stack.js';
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
   registerPipeline(program);
   registerSchedule(program);
   registerDrift(program);
+  registerServe(program);
   registerDemo(program);
   await program.parseAsync(process.argv);
 }

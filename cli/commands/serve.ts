@@ -1,0 +1,56 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../../lib/config.js';
+import type { Lake } from '../../lib/lake/lake.js';
+import { openLake } from '../../lib/lake/open-lake.js';
+import { initBackend } from '../../lib/model/index.js';
+import { startService } from '../../lib/serve/server.js';
+import { positiveInt } from '../options.js';
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description(
+      'online scoring over HTTP: POST /v1/predict, GET /healthz, GET /metrics; follows an alias with hot reload',
+    )
+    .option('--model <model>', 'model id or alias to follow', 'production')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'port', positiveInt, 8080)
+    .option('--poll <ms>', 'how often the alias is checked', positiveInt, 2000)
+    .option('--lake <uri>', 'lake directory or s3://bucket/prefix (default IMAGELAKE_LAKE or ./lake)')
+    .action(async (flags: { model: string; host: string; port: number; poll: number; lake?: string }) => {
+      const config = loadConfig();
+      const lake = openLake(flags.lake ?? config.lakeUri);
+      const backend = await initBackend();
+      const service = await startService({
+        lake,
+        model: flags.model,
+        host: flags.host,
+        port: flags.port,
+        pollMs: flags.poll,
+        driftLevel: latestDrift(lake),
+      });
+      console.log(
+        `serve: ${service.url} answering with ${service.slot.modelId} (following "${flags.model}", ${backend.name} backend)`,
+      );
+      await new Promise<void>((resolve) => {
+        const stop = () => void service.close().then(resolve);
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+    });
+}
+
+/** The newest drift check's level (0 ok, 1 warn, 2 alert), re-read at most every 30 s. */
+function latestDrift(lake: Lake): () => Promise<number | undefined> {
+  let cached: { at: number; level: number | undefined } | undefined;
+  return async () => {
+    if (cached && Date.now() - cached.at < 30_000) return cached.level;
+    let newest: { at: string; level: string } | undefined;
+    for await (const o of lake.list('manifests/drift/')) {
+      const d = JSON.parse((await lake.get(o.key)).toString()) as { checkedAt: string; level: string };
+      if (!newest || d.checkedAt > newest.at) newest = { at: d.checkedAt, level: d.level };
+    }
+    cached = { at: Date.now(), level: newest ? ['ok', 'warn', 'alert'].indexOf(newest.level) : undefined };
+    return cached.level;
+  };
+}
