@@ -14,6 +14,7 @@ import { registerServe } from './commands/serve.js';
 import { registerScore } from './commands/score.js';
 import { registerSql } from './commands/sql.js';
 import { registerStack } from './commands/stack.js';
+import { registerWatch } from './commands/watch.js';
 import { registerWorker } from './commands/worker.js';
 import { reportFailure } from './fail.js';
 
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
   registerSchedule(program);
   registerDrift(program);
   registerServe(program);
+  registerWatch(program);
   registerDemo(program);
   await program.parseAsync(process.argv);
 }

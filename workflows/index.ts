@@ -14,3 +14,4 @@ export { PromoteWorkflow, type PromoteInput, type PromotionRecord } from './prom
 export { BatchScoreWorkflow, type BatchScoreInput, type BatchScoreResult } from './batch-score.js';
 export { PipelineWorkflow, type PipelineInput } from './pipeline.js';
 export { DriftWorkflow, type DriftInput, type DriftReport } from './drift.js';
+export { WatchBatchWorkflow, type WatchBatchInput, type WatchBatchResult } from './watch-batch.js';

@@ -73,7 +73,8 @@ async function listFiles(input: PlanIngestInput, open: (uri: string) => Lake) {
         )
       : undefined;
   const items: PlannedFile[] = [];
-  for await (const o of root.list('')) {
+  const source = input.source as Extract<IngestSource, { kind: 'files' }>;
+  for await (const o of source.include ? included(root, source.include) : root.list('')) {
     items.push({ ref: o.key, size: o.size, label: labelFromPath(o.key, input.labels, manifest) });
     if (items.length % 10_000 === 0) Context.current().heartbeat({ listed: items.length });
   }
@@ -82,6 +83,14 @@ async function listFiles(input: PlanIngestInput, open: (uri: string) => Lake) {
     items: items.slice(start, end),
   }));
   return { chunks, itemCount: items.length, labels: items.map((i) => i.label) };
+}
+
+/** The included files that still exist; one that vanished since it was seen is left out. */
+async function* included(root: Lake, keys: readonly string[]) {
+  for (const key of [...keys].sort()) {
+    const info = await root.head(key);
+    if (info) yield info;
+  }
 }
 
 async function listIdx(source: Extract<IngestSource, { kind: 'idx' }>, chunkSize: number) {

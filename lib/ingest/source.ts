@@ -8,7 +8,12 @@ import { parseLakeUri } from '../lake/lake-uri.js';
  * opened at that root), or an MNIST-format IDX pair of local files.
  */
 export type IngestSource =
-  | { readonly kind: 'files'; readonly root: string }
+  | {
+      readonly kind: 'files';
+      readonly root: string;
+      /** Only these files under the root (a watcher's new arrivals) instead of listing it. */
+      readonly include?: readonly string[];
+    }
   | { readonly kind: 'idx'; readonly images: string; readonly labels: string | null };
 
 const IDX_IMAGES = /images?-idx3-ubyte(\.gz)?$/;
