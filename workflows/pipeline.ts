@@ -10,7 +10,7 @@ import { SweepWorkflow } from './sweep.js';
 import type { TrainOutcome } from './train.js';
 import { TrainWorkflow } from './train.js';
 
-const { computeDrift, createDataset, evaluateModel, promoteModel, recordPipelineRun } =
+const { computeDrift, createDataset, evaluateModel, latestDrift, promoteModel, recordPipelineRun } =
   proxyActivities<Activities>({
     startToCloseTimeout: '2 hours',
     heartbeatTimeout: '5 minutes',
@@ -93,11 +93,18 @@ export async function PipelineWorkflow(input: PipelineInput): Promise<PipelineSu
 
   const candidates = await stage('train', async () => {
     if (!input.train) return { result: [] as TrainOutcome[], skip: 'training is off in the config' };
-    if (!dataset.created && ingested === 0)
+    if (!dataset.created && ingested === 0) {
+      // Retraining on the same data gives the same model; drift on production asks for new labels instead.
+      const drift = await latestDrift({ lakeUri: input.lakeUri, alias: input.gate.alias });
+      const flag =
+        drift.level === 'alert'
+          ? `; RETRAINING FLAGGED: the last drift check of ${drift.modelId} is alert, label the review_queue and re-run`
+          : '';
       return {
         result: [] as TrainOutcome[],
-        skip: `no new images and ${dataset.ref} unchanged: no retraining`,
+        skip: `no new images and ${dataset.ref} unchanged: no retraining${flag}`,
       };
+    }
     const base = {
       lakeUri: input.lakeUri,
       dataset: dataset.ref,
