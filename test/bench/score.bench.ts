@@ -1,0 +1,121 @@
+import { Client, Connection } from '@temporalio/client';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { findFashionMnist, FASHION_MNIST_CLASSES, openIdxPair } from '../../lib/idx/index.js';
+import { buildModel, initBackend, predictProbabilities } from '../../lib/model/index.js';
+import {
+  BatchScoreWorkflow,
+  DatasetCreateWorkflow,
+  IngestWorkflow,
+  TrainWorkflow,
+} from '../../workflows/index.js';
+import { startStack } from '../setup/start-stack.js';
+import { figure, type Benchmark, type Figure } from './harness.js';
+import { peakRssMiB, startWorkers, stopWorkers } from './workers.js';
+
+/** Issue 7's target: batch scoring end to end (read Avro, tensors, predict, Parquet, commit) over the 60k training images. */
+export const benchmark: Benchmark = {
+  name: 'batch scoring, mlp over 60k Fashion-MNIST images in a local lake',
+  issue: 7,
+  async run() {
+    const fm = findFashionMnist();
+    const { stack, stop } = await startStack({ s3: false });
+    const connection = await Connection.connect({ address: stack.temporalAddress });
+    const client = new Client({ connection });
+    const lakeUri = mkdtempSync(join(tmpdir(), 'imagelake-bench-score-'));
+    const taskQueue = `bench-score-${randomBytes(4).toString('hex')}`;
+    const env = { TEMPORAL_ADDRESS: stack.temporalAddress, IMAGELAKE_TASK_QUEUE: taskQueue };
+    const figures: Figure[] = [];
+    let workers = await startWorkers(1, env);
+    try {
+      const run = <T>(wf: (input: never) => Promise<T>, args: unknown) =>
+        client.workflow.execute(wf as never, {
+          taskQueue,
+          workflowId: `bench-${randomBytes(4).toString('hex')}`,
+          args: [args] as never,
+        }) as Promise<T>;
+      await run(IngestWorkflow, {
+        lakeUri,
+        source: { kind: 'idx', images: fm.trainImages, labels: fm.trainLabels },
+        labels: { kind: 'idx' },
+        classes: [...FASHION_MNIST_CLASSES],
+        normalize: {},
+      });
+      await run(DatasetCreateWorkflow, {
+        lakeUri,
+        name: 'fm',
+        query: 'SELECT image_id FROM images',
+        split: { train: 0.9, val: 0.1, test: 0 },
+        seed: 1,
+        stratify: false,
+        classes: null,
+      });
+      const model = await run<{ modelId: string }>(TrainWorkflow, {
+        lakeUri,
+        dataset: 'fm',
+        arch: 'mlp',
+        params: { epochs: 1 },
+      });
+
+      // Baseline: plain tfjs predict over the same images, already in memory as tensors' input.
+      await initBackend();
+      const idx = await openIdxPair(fm.trainImages, null);
+      const plain = buildModel('mlp', { width: 28, height: 28, classes: 10 }, 1);
+      const x = new Float32Array(1024 * 784);
+      const start = performance.now();
+      for (let s = 0; s < idx.count; s += 1024) {
+        const n = Math.min(1024, idx.count - s);
+        for (let i = 0; i < n; i++)
+          x.set(
+            Array.from(idx.image(s + i), (v) => v / 255),
+            i * 784,
+          );
+        predictProbabilities(plain, { x: x.subarray(0, n * 784), n });
+      }
+      const plainRate = idx.count / ((performance.now() - start) / 1000);
+      plain.dispose();
+      tf.disposeVariables();
+
+      for (const count of [1, 2]) {
+        if (workers.length !== count) {
+          await stopWorkers(workers);
+          workers = await startWorkers(count, env);
+        }
+        const t = performance.now();
+        const result = await run<{ images: number; failed: number }>(BatchScoreWorkflow, {
+          lakeUri,
+          model: model.modelId,
+          where: 'true',
+          partitionSize: 4096,
+          parallel: count * 2,
+        });
+        const rate = result.images / ((performance.now() - t) / 1000);
+        if (result.failed > 0) throw new Error(`bench: ${result.failed} partitions failed`);
+        figures.push(
+          figure({
+            name: `${count} worker${count > 1 ? 's' : ''}: images/s`,
+            value: rate,
+            unit: 'images/s',
+            baseline: { name: 'plain tfjs predict, images in memory, one process', value: plainRate },
+            target: { op: '>=', value: 30_000 },
+          }),
+          figure({
+            name: `${count} worker${count > 1 ? 's' : ''}: peak RSS`,
+            value: Math.max(...workers.map((w) => peakRssMiB(w.pid!))),
+            unit: 'MiB',
+            higherIsBetter: false,
+          }),
+        );
+      }
+      return figures;
+    } finally {
+      await stopWorkers(workers);
+      await connection.close();
+      await stop();
+      rmSync(lakeUri, { recursive: true, force: true });
+    }
+  },
+};
