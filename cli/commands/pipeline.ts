@@ -4,6 +4,8 @@ import { parseLakeUri } from '../../lib/lake/lake-uri.js';
 import { loadPipelineConfig } from '../../lib/pipeline/config.js';
 import { withTemporal } from '../../lib/temporal/session.js';
 import type { PipelineSummary } from '../../activities/pipeline.js';
+import type { WorkflowHandle } from '@temporalio/client';
+import { createInterface } from 'node:readline/promises';
 import { PipelineWorkflow } from '../../workflows/index.js';
 import { pipelineInput } from '../pipeline-input.js';
 
@@ -19,13 +21,15 @@ export function registerPipeline(program: Command): void {
       const pipeline = loadPipelineConfig(flags.config);
       const lakeUri = flags.lake ?? pipeline.lake ?? config.lakeUri;
       parseLakeUri(lakeUri);
-      const summary = await withTemporal(config, ({ client }) =>
-        client.workflow.execute(PipelineWorkflow, {
+      const summary = await withTemporal(config, async ({ client, inProcessWorker }) => {
+        const handle = await client.workflow.start(PipelineWorkflow, {
           workflowId: `pipeline-${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}`,
           taskQueue: config.taskQueue,
           args: [pipelineInput(pipeline, lakeUri)],
-        }),
-      );
+        });
+        return untilDoneOrInterrupted(handle, inProcessWorker);
+      });
+      if (summary === 'detached') return;
       if (flags.json) console.log(JSON.stringify(summary));
       else printPipeline(summary);
     });
@@ -43,4 +47,51 @@ export function printPipeline(summary: PipelineSummary): void {
 function compact(detail: unknown): string {
   const text = detail === undefined ? '' : JSON.stringify(detail);
   return text.length > 160 ? `${text.slice(0, 159)}…` : text;
+}
+
+/**
+ * Waits for the pipeline; Ctrl-C offers to cancel it (each stage commits by manifest, so a
+ * cancelled run leaves no half-committed stage) or to detach (it goes on, on the workers).
+ * Without a terminal to ask on, Ctrl-C cancels.
+ */
+async function untilDoneOrInterrupted(
+  handle: WorkflowHandle<typeof PipelineWorkflow>,
+  inProcessWorker: boolean,
+): Promise<PipelineSummary | 'detached'> {
+  let onInterrupt: () => void = () => undefined;
+  const interrupted = new Promise<'detached'>((resolve) => {
+    onInterrupt = () => {
+      void (async () => {
+        let answer = 'c';
+        if (process.stdin.isTTY) {
+          const rl = createInterface({ input: process.stdin, output: process.stdout });
+          answer = (
+            await rl.question(`\npipeline ${handle.workflowId}: [c]ancel it or [d]etach and let it run? `)
+          )
+            .trim()
+            .toLowerCase();
+          rl.close();
+        }
+        if (answer.startsWith('d')) {
+          console.log(
+            inProcessWorker
+              ? `detached: ${handle.workflowId} resumes when a worker runs (imagelake worker); follow it in the Temporal Web UI`
+              : `detached: ${handle.workflowId} goes on on the workers; follow it in the Temporal Web UI`,
+          );
+          resolve('detached');
+        } else {
+          await handle.cancel();
+          console.log(
+            `cancelling ${handle.workflowId}: committed stages stay, the running one commits nothing`,
+          );
+        }
+      })();
+    };
+  });
+  process.on('SIGINT', onInterrupt);
+  try {
+    return await Promise.race([handle.result(), interrupted]);
+  } finally {
+    process.off('SIGINT', onInterrupt);
+  }
 }
