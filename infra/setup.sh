@@ -3,8 +3,10 @@
 # so `npm test` and `npm run demo` can call it each time.
 #   npm packages      npm ci, when node_modules is missing
 #   temporal, minio   built once with `go install` into the cache (never committed)
-#   Debian packages   Fashion-MNIST (real data), ImageMagick (benchmark baseline), Chromium (report tests)
-#   Python avro       Apache's reference Avro implementation, for interop tests
+#   Debian packages   Fashion-MNIST (real data), ImageMagick (benchmark baseline), Chromium (report
+#                     tests), gcc + OpenBLAS (the optional native GEMM)
+#   Python packages   avro, pyarrow, duckdb: stock readers, for interop tests
+#   native GEMM       lib/model/native/gemm.c built once into the cache (optional)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,7 +14,7 @@ cd "$(dirname "$0")/.."
 # module proxy ("version not available"), so we pin the newest pseudo-version the proxy serves.
 TEMPORAL_CLI_MODULE="github.com/temporalio/cli/cmd/temporal@v1.5.1"
 MINIO_MODULE="github.com/minio/minio@v0.0.0-20260212201848-7aac2a2c5b7c"
-APT_PACKAGES=(dataset-fashion-mnist imagemagick chromium)
+APT_PACKAGES=(dataset-fashion-mnist imagemagick chromium gcc libopenblas-dev)
 PY_AVRO_VERSION="1.12.2"
 PY_ARROW_VERSION="26.0.1"
 PY_DUCKDB_VERSION="2.0.1"
@@ -58,3 +60,7 @@ if ! python3 -c 'import avro, pyarrow, duckdb' >/dev/null 2>&1; then
   python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
     "avro==$PY_AVRO_VERSION" "pyarrow==$PY_ARROW_VERSION" "duckdb==$PY_DUCKDB_VERSION" || die "pip install of the interop readers failed"
 fi
+
+# Optional native GEMM (OpenBLAS) for training and scoring; built once into the cache. Without it
+# (no compiler or OpenBLAS) the wasm kernels are used: the build says why and setup goes on.
+npx --no-install tsx lib/model/native/build.ts | sed 's/^/setup: /'

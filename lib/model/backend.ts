@@ -2,19 +2,31 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { installNativeGemm, loadNativeGemm } from './native-gemm.js';
+import { installWasmConvGrads } from './wasm-conv-grads.js';
+import { installWasmMatMulFix } from './wasm-matmul.js';
+import { installWasmMaxPoolGrad } from './wasm-pool-grad.js';
 
 export interface BackendInfo {
-  /** `tensorflow` (tfjs-node) or `wasm`. */
+  /**
+   * The TF.js backend: `tensorflow` (tfjs-node), `wasm`, or `cpu` (plain JavaScript, only when wasm
+   * could not start). Identical weights for a seed are promised only for the same backend and
+   * `versions.gemm`: XNNPACK and OpenBLAS round differently.
+   */
   readonly name: string;
+  /** Library versions and settings for the model card; `gemm` names what multiplies matrices. */
   readonly versions: Readonly<Record<string, string>>;
+  /** Why a faster path is not in use (tfjs-node missing, native GEMM not built, wasm failed). */
+  readonly notices: readonly string[];
 }
 
 let ready: Promise<BackendInfo> | undefined;
 
 /**
- * Picks the TensorFlow.js backend once per process: tfjs-node when it is installed (native
- * TensorFlow), else the WebAssembly backend whose .wasm files ship inside its npm package.
- * Same seed and data give the same weights only on the same backend.
+ * Picks the TensorFlow.js backend once per process: tfjs-node when installed (native TensorFlow),
+ * else the WebAssembly backend (its .wasm files ship in its npm package) with our kernel fixes,
+ * its matrix products in OpenBLAS when the optional native GEMM is built; the plain JavaScript
+ * `cpu` backend only when wasm does not start, with a warning (it is about 10x slower).
  */
 export function initBackend(): Promise<BackendInfo> {
   ready ??= choose();
@@ -22,20 +34,63 @@ export function initBackend(): Promise<BackendInfo> {
 }
 
 async function choose(): Promise<BackendInfo> {
-  const nodeBackend = '@tensorflow/tfjs-node';
+  const notices: string[] = [];
+  const nodeBackend = '@tensorflow/tfjs-node'; // a variable: optional, not resolved at build time
   try {
     await import(nodeBackend);
-    if (await tf.setBackend('tensorflow')) return info('tensorflow');
+    if (await tf.setBackend('tensorflow')) {
+      await tf.ready();
+      return {
+        name: 'tensorflow',
+        versions: versions({ 'tfjs-node': packageVersion(nodeBackend) }),
+        notices,
+      };
+    }
+    notices.push('tfjs-node is installed but its backend did not start');
   } catch {
-    // not installed (it downloads libtensorflow at install time, which this machine cannot): use wasm
+    // It downloads libtensorflow when installed, which this machine cannot: the usual case.
+    notices.push('tfjs-node is not installed');
   }
-  const require = createRequire(import.meta.url);
-  setWasmPaths(`${join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist')}/`);
-  if (!(await tf.setBackend('wasm'))) throw new Error('model: the TensorFlow.js wasm backend did not start');
-  await tf.ready();
-  return info('wasm');
+  try {
+    return await wasm(notices);
+  } catch (error) {
+    const notice = `model: the wasm backend did not start (${(error as Error).message}); training falls back to the cpu backend, about 10x slower`;
+    process.emitWarning(notice);
+    if (!(await tf.setBackend('cpu'))) throw new Error('model: neither the wasm nor the cpu backend started');
+    return { name: 'cpu', versions: versions({}), notices: [...notices, notice] };
+  }
 }
 
-function info(name: string): BackendInfo {
-  return { name, versions: { tfjs: tf.version.tfjs, backend: name } };
+async function wasm(notices: string[]): Promise<BackendInfo> {
+  const pkg = '@tensorflow/tfjs-backend-wasm';
+  setWasmPaths(`${join(dirname(createRequire(import.meta.url).resolve(`${pkg}/package.json`)), 'dist')}/`);
+  if (!(await tf.setBackend('wasm'))) throw new Error('tf.setBackend("wasm") returned false');
+  await tf.ready();
+  const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
+  // Its threaded build starts browser Workers from blob: URLs, which Node refuses (tfjs issue
+  // 3830), so tfjs keeps WASM_HAS_MULTITHREAD_SUPPORT false in Node: one thread.
+  const threads = (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) ? 'multi' : '1';
+  installWasmMatMulFix();
+  installWasmConvGrads();
+  installWasmMaxPoolGrad();
+  const base = { [pkg]: packageVersion(pkg), simd: String(simd), threads };
+  const addon = loadNativeGemm();
+  if ('reason' in addon) {
+    notices.push(`native GEMM not in use: ${addon.reason}`);
+    return { name: 'wasm', versions: versions({ ...base, gemm: 'xnnpack' }), notices };
+  }
+  const gemm = installNativeGemm(addon);
+  return { name: 'wasm', versions: versions({ ...base, gemm: gemm.description }), notices };
+}
+
+function versions(extra: Record<string, string>): Record<string, string> {
+  return { tfjs: tf.version.tfjs, node: process.versions.node, ...extra };
+}
+
+function packageVersion(name: string): string {
+  try {
+    return (createRequire(import.meta.url)(`${name}/package.json`) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
 }

@@ -1,0 +1,92 @@
+// imagelake's optional native GEMM: OpenBLAS sgemm on tensors that live in the TensorFlow.js wasm
+// heap, registered as the wasm backend's BatchMatMul and _FusedMatMul kernels (lib/model/native-gemm.ts).
+// Built by lib/model/native/build.ts: cc -O2 -shared -fPIC gemm.c -lopenblas (Debian: libopenblas-dev).
+#include <node_api.h>
+#include <cblas.h>
+#include <stdint.h>
+
+#define CHECK(call) if ((call) != napi_ok) { napi_throw_error(env, NULL, "gemm: bad arguments"); return NULL; }
+
+static int64_t arg_int(napi_env env, napi_value v, int* ok) {
+  int64_t x = 0;
+  if (napi_get_value_int64(env, v, &x) != napi_ok) *ok = 0;
+  return x;
+}
+
+// gemm(heap: Float32Array, transA, transB, M, N, K, a, b, c, bias, relu): indexes in floats, bias -1
+// for none. C[M,N] = relu?(op(A)[M,K] op(B)[K,N] + bias[N]), row-major.
+static napi_value Gemm(napi_env env, napi_callback_info info) {
+  size_t argc = 11;
+  napi_value v[11];
+  CHECK(napi_get_cb_info(env, info, &argc, v, NULL, NULL));
+  if (argc != 11) { napi_throw_type_error(env, NULL, "gemm: expected 11 arguments"); return NULL; }
+  napi_typedarray_type type;
+  size_t length;
+  void* data;
+  CHECK(napi_get_typedarray_info(env, v[0], &type, &length, &data, NULL, NULL));
+  if (type != napi_float32_array) { napi_throw_type_error(env, NULL, "gemm: expected a Float32Array heap"); return NULL; }
+  int ok = 1;
+  int64_t ta = arg_int(env, v[1], &ok), tb = arg_int(env, v[2], &ok);
+  int64_t m = arg_int(env, v[3], &ok), n = arg_int(env, v[4], &ok), k = arg_int(env, v[5], &ok);
+  int64_t a = arg_int(env, v[6], &ok), b = arg_int(env, v[7], &ok), c = arg_int(env, v[8], &ok);
+  int64_t bias = arg_int(env, v[9], &ok), relu = arg_int(env, v[10], &ok);
+  if (!ok) { napi_throw_type_error(env, NULL, "gemm: expected integer arguments"); return NULL; }
+  int64_t len = (int64_t)length;
+  // A wrong index must not write outside the heap: check every range before touching memory.
+  if (m <= 0 || n <= 0 || k <= 0 || m > INT32_MAX || n > INT32_MAX || k > INT32_MAX || a < 0 || b < 0 || c < 0 ||
+      a + m * k > len || b + k * n > len || c + m * n > len || (bias >= 0 && bias + n > len)) {
+    napi_throw_range_error(env, NULL, "gemm: operand outside the heap");
+    return NULL;
+  }
+  float* heap = (float*)data;
+  float* C = heap + c;
+  float beta = 0.0f;
+  if (bias >= 0) {
+    const float* bv = heap + bias;
+    for (int64_t i = 0; i < m; i++)
+      for (int64_t j = 0; j < n; j++) C[i * n + j] = bv[j];
+    beta = 1.0f;
+  }
+  cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (int)m, (int)n, (int)k,
+              1.0f, heap + a, ta ? (int)m : (int)k, heap + b, tb ? (int)k : (int)n, beta, C, (int)n);
+  if (relu) {
+    // NaN stays NaN (NaN < 0 is false), so a diverging run is still seen as diverged.
+    for (int64_t i = 0; i < m * n; i++)
+      if (C[i] < 0.0f) C[i] = 0.0f;
+  }
+  return NULL;
+}
+
+// setThreads(n): OpenBLAS threads; returns "config|core".
+static napi_value SetThreads(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value v[1];
+  CHECK(napi_get_cb_info(env, info, &argc, v, NULL, NULL));
+  int ok = 1;
+  int64_t threads = argc == 1 ? arg_int(env, v[0], &ok) : 1;
+  if (!ok || threads < 1) { napi_throw_range_error(env, NULL, "gemm: expected threads >= 1"); return NULL; }
+  openblas_set_num_threads((int)threads);
+  return NULL;
+}
+
+static napi_value Describe(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value out, config, core;
+  CHECK(napi_create_object(env, &out));
+  CHECK(napi_create_string_utf8(env, openblas_get_config(), NAPI_AUTO_LENGTH, &config));
+  CHECK(napi_create_string_utf8(env, openblas_get_corename(), NAPI_AUTO_LENGTH, &core));
+  CHECK(napi_set_named_property(env, out, "config", config));
+  CHECK(napi_set_named_property(env, out, "core", core));
+  return out;
+}
+
+NAPI_MODULE_INIT() {
+  napi_value f;
+  if (napi_create_function(env, "gemm", NAPI_AUTO_LENGTH, Gemm, NULL, &f) != napi_ok) return NULL;
+  napi_set_named_property(env, exports, "gemm", f);
+  if (napi_create_function(env, "setThreads", NAPI_AUTO_LENGTH, SetThreads, NULL, &f) != napi_ok) return NULL;
+  napi_set_named_property(env, exports, "setThreads", f);
+  if (napi_create_function(env, "describe", NAPI_AUTO_LENGTH, Describe, NULL, &f) != napi_ok) return NULL;
+  napi_set_named_property(env, exports, "describe", f);
+  return exports;
+}
