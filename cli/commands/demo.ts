@@ -41,7 +41,7 @@ export function registerDemo(program: Command): void {
       'the main job on real Fashion-MNIST: ingest, dataset, a small sweep, evaluation, promotion, scoring',
     )
     .option('--lake <uri>', 'lake directory or s3://bucket/prefix (default IMAGELAKE_LAKE or ./lake)')
-    .option('--epochs <n>', 'epochs per sweep trial', '2')
+    .option('--epochs <n>', 'epochs per sweep trial', '5')
     .action(async (options: { lake?: string; epochs: string }) => {
       const config = loadConfig();
       const lakeUri = options.lake ?? config.lakeUri;
