@@ -4,8 +4,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { spawnCli } from '../cli/run-cli.js';
 
 /** Starts `imagelake worker` processes on a task queue and waits until each polls it. */
-export async function startWorkers(count: number, env: NodeJS.ProcessEnv): Promise<ChildProcess[]> {
-  const workers = Array.from({ length: count }, () => spawnCli(['worker'], env));
+export async function startWorkers(
+  count: number,
+  env: NodeJS.ProcessEnv,
+  args: readonly string[] = [],
+): Promise<ChildProcess[]> {
+  const workers = Array.from({ length: count }, () => spawnCli(['worker', ...args], env));
   await Promise.all(
     workers.map(
       (w) =>
