@@ -51,3 +51,23 @@ export function medianCurve(curves: readonly (readonly (number | null)[])[]): nu
     out.push(values.length % 2 ? values[Math.floor(mid)]! : (values[mid - 1]! + values[mid]!) / 2);
   }
 }
+
+/**
+ * Asynchronous successive halving over the finished trials: at each rung (epochs 1, eta, eta^2, ...)
+ * a trial goes on only if its validation loss is within the best 1/eta of the finished trials' losses
+ * at that epoch; between rungs nothing is stopped (Number.MAX_VALUE).
+ */
+export function ashaCurve(curves: readonly (readonly (number | null)[])[], eta = 3): number[] {
+  const out: number[] = [];
+  for (let e = 0; ; e++) {
+    const values = curves
+      .map((c) => c[e])
+      .filter((v): v is number => typeof v === 'number')
+      .sort((a, b) => a - b);
+    if (values.length < eta) return out;
+    const epoch = e + 1;
+    const rung =
+      Math.abs(Math.log(epoch) / Math.log(eta) - Math.round(Math.log(epoch) / Math.log(eta))) < 1e-9;
+    out.push(rung ? values[Math.max(0, Math.ceil(values.length / eta) - 1)]! : Number.MAX_VALUE);
+  }
+}

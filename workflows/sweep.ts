@@ -1,6 +1,6 @@
 import { executeChild, workflowInfo } from '@temporalio/workflow';
 import type { Arch } from '../lib/model/params.js';
-import { expandGrid, medianCurve, sampleGrid, type Grid, type ParamValue } from './sweep-grid.js';
+import { ashaCurve, expandGrid, medianCurve, sampleGrid, type Grid, type ParamValue } from './sweep-grid.js';
 import { TrainWorkflow, type TrainOutcome } from './train.js';
 
 export interface SweepInput {
@@ -14,8 +14,11 @@ export interface SweepInput {
   readonly random?: number;
   /** Trials at once, over every worker of the task queue. Default 2. */
   readonly parallel?: number;
-  /** median: a trial stops when its validation loss is above the median of finished trials at that epoch. */
-  readonly earlyStop?: 'none' | 'median';
+  /**
+   * median: a trial stops when its validation loss is above the median of finished trials at that
+   * epoch; asha: successive halving at rungs 1, 3, 9... epochs (keep the best third).
+   */
+  readonly earlyStop?: 'none' | 'median' | 'asha';
 }
 
 export interface SweepResult {
@@ -39,7 +42,12 @@ export async function SweepWorkflow(input: SweepInput): Promise<SweepResult> {
     while (next < combos.length) {
       const trial = next++;
       const grid = combos[trial]!;
-      const pruneAbove = input.earlyStop === 'median' ? medianCurve(finishedCurves) : undefined;
+      const pruneAbove =
+        input.earlyStop === 'median'
+          ? medianCurve(finishedCurves)
+          : input.earlyStop === 'asha'
+            ? ashaCurve(finishedCurves)
+            : undefined;
       const outcome = await executeChild(TrainWorkflow, {
         workflowId: `${sweepId}-trial-${trial}`,
         args: [

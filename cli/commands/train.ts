@@ -88,14 +88,14 @@ export function registerTrain(program: Command): void {
     .option('--grid <name=v1,v2>', 'values to vary, repeatable (e.g. --grid lr=0.1,0.01,0.001)', collect, [])
     .option('--random <n>', 'draw n combinations instead of the whole grid', positiveInt)
     .option('--parallel <k>', 'trials at once', positiveInt, 2)
-    .option('--early-stop <rule>', 'none or median', oneOf(['none', 'median'] as const), 'none')
+    .option('--early-stop <rule>', 'none, median or asha', oneOf(['none', 'median', 'asha'] as const), 'none')
     .action(
       async (
         flags: TrainFlags & {
           grid: string[];
           random?: number;
           parallel: number;
-          earlyStop: 'none' | 'median';
+          earlyStop: 'none' | 'median' | 'asha';
         },
       ) => {
         const config = loadConfig();
