@@ -9,8 +9,30 @@ import type { MisclassifiedExample, ReportInput, SweepTrial } from './model-repo
 
 const EXAMPLES = 24;
 
-/** The report of a sweep (by its id) or of a model (id or alias) with its latest stored evaluation. */
+/**
+ * The report of a pipeline run (its stages, then the model it promoted or the production model),
+ * a sweep (by its id) or a model (id or alias) with its latest stored evaluation.
+ */
 export async function collectReport(lake: Lake, sandbox: Sandbox, target: string): Promise<ReportInput> {
+  const [run] = (
+    await sandbox.query('SELECT seconds, promoted_model, stages FROM pipeline_runs WHERE run_id = $id', {
+      id: target,
+    })
+  ).getRowsJS() as [number, string | null, string][];
+  if (run) {
+    const [seconds, promoted, stages] = run;
+    const pipeline = {
+      runId: target,
+      seconds,
+      stages: JSON.parse(stages) as NonNullable<ReportInput['pipeline']>['stages'],
+    };
+    const model = promoted ?? 'production';
+    const base = await resolveModel(lake, model).then(
+      (card) => modelReport(lake, sandbox, card),
+      () => ({ title: '' }) as ReportInput, // no model yet: the report shows the stages only
+    );
+    return { ...base, title: `Pipeline run ${target}`, pipeline };
+  }
   const trials = (
     await sandbox.query('SELECT model_id, params, val_accuracy FROM models WHERE sweep_id = $id', {
       id: target,

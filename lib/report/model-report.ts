@@ -29,6 +29,17 @@ export interface ReportInput {
   };
   readonly misclassified?: readonly MisclassifiedExample[];
   readonly sweep?: readonly SweepTrial[];
+  /** A pipeline run: its stages with status, reason and duration. */
+  readonly pipeline?: {
+    readonly runId: string;
+    readonly seconds: number;
+    readonly stages: readonly {
+      readonly name: string;
+      readonly status: string;
+      readonly reason?: string;
+      readonly seconds: number;
+    }[];
+  };
 }
 
 const CSS = `body{font:14px system-ui,sans-serif;margin:24px;color:#222}h1{font-size:20px}h2{font-size:16px;margin-top:28px}
@@ -39,6 +50,17 @@ td.l,th.l{text-align:left}.grid{display:flex;flex-wrap:wrap;gap:8px}.ex{font-siz
 /** One self-contained HTML page: inline CSS and SVG, images as data URIs, nothing fetched. */
 export function renderReport(r: ReportInput): string {
   const s: string[] = [`<h1>${escapeHtml(r.title)}</h1>`];
+  if (r.pipeline) {
+    s.push(`<h2>Pipeline run ${escapeHtml(r.pipeline.runId)} (${r.pipeline.seconds.toFixed(1)} s)</h2>`);
+    s.push(
+      `<table><tr><th class="l">stage</th><th class="l">status</th><th>seconds</th><th class="l">reason</th></tr>${r.pipeline.stages
+        .map(
+          (x) =>
+            `<tr><td class="l">${escapeHtml(x.name)}</td><td class="l">${escapeHtml(x.status)}</td><td>${x.seconds.toFixed(1)}</td><td class="l">${escapeHtml(x.reason ?? '')}</td></tr>`,
+        )
+        .join('')}</table>`,
+    );
+  }
   const e = r.evaluation;
   if (e) {
     const m = e.metrics;

@@ -1,6 +1,10 @@
 import { expect, it } from 'vitest';
 import { FASHION_MNIST_CLASSES } from '../../lib/idx/index.js';
 import { PipelineWorkflow, type PipelineInput } from '../../workflows/index.js';
+import { loadSnapshot } from '../../lib/catalog/snapshot.js';
+import { openSandbox } from '../../lib/catalog/sandbox.js';
+import { collectReport } from '../../lib/report/collect.js';
+import { renderReport } from '../../lib/report/model-report.js';
 import { catalogRows } from '../catalog/helpers.js';
 import { fashionIdxSubset, fashionPngFolder } from '../ingest/fixtures.js';
 import { withTestWorker } from '../setup/temporal.js';
@@ -63,6 +67,14 @@ it('runs the whole pipeline on a real subset; a second run with no new images sk
         m: first.promotedModel!,
       }),
     ).toEqual([[200n]]);
+
+    // The run's report: its stages, then the model it promoted with its evaluation.
+    const lake = deps.lakes.open(lakeUri);
+    const sandbox = await openSandbox(await loadSnapshot(lake, deps.mirror));
+    const html = renderReport(await collectReport(lake, sandbox, first.runId).finally(() => sandbox.close()));
+    expect(html).toContain(`Pipeline run ${first.runId}`);
+    expect(html).toMatch(/<td class="l">train<\/td><td class="l">done<\/td>/);
+    expect(html.match(/class="cell"/g)).toHaveLength(100);
 
     const second = await run('p2');
     expect(status(second)).toMatchObject({
