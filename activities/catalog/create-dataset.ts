@@ -1,8 +1,4 @@
 import { INTEGER, VARCHAR } from '@duckdb/node-api';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { writeParquet } from '../../lib/catalog/parquet-writer.js';
 import type { Sandbox } from '../../lib/catalog/sandbox.js';
 import { quoteLiteral } from '../../lib/catalog/sql-quote.js';
 import { datasetContentHash } from '../../lib/dataset/content-hash.js';
@@ -14,6 +10,7 @@ import { UserError } from '../../lib/errors.js';
 import { inferClasses } from '../../lib/ingest/plan.js';
 import type { Lake } from '../../lib/lake/lake.js';
 import type { ActivityDeps } from '../deps.js';
+import { putParquet } from '../put-parquet.js';
 import { openCatalog } from './snapshot.js';
 
 export interface CreateDatasetInput {
@@ -87,7 +84,13 @@ export function createCreateDataset(deps: ActivityDeps) {
       if (latest?.contentHash === contentHash) return summaryOf(latest, false);
       const version = (latest?.version ?? 0) + 1;
       const membersKey = datasetLayout.members(name, version, contentHash);
-      await writeMembers(deps, lake, membersKey, name, version, members, splits, classIndex);
+      await putParquet(deps, lake, membersKey, MEMBER_COLUMNS, {
+        dataset: members.image_id.map(() => name),
+        version: members.image_id.map(() => version),
+        ...members,
+        class_index: members.label.map((l) => (l === null ? null : (classIndex.get(l) ?? null))),
+        split: splits,
+      });
       const counts = countSplits(splits, members.label);
       const manifest: DatasetManifest = {
         kind: 'dataset',
@@ -182,41 +185,6 @@ async function previousSplits(
     return new Map(reader.getRowsJS().map(([sha, split]) => [sha as string, split as SplitName]));
   } finally {
     connection.closeSync();
-  }
-}
-
-async function writeMembers(
-  deps: ActivityDeps,
-  lake: Lake,
-  key: string,
-  name: string,
-  version: number,
-  m: Members,
-  splits: readonly SplitName[],
-  classIndex: ReadonlyMap<string, number>,
-): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'imagelake-dataset-'));
-  const connection = await (await deps.duckdb()).connect();
-  try {
-    const path = join(dir, 'members.parquet');
-    await writeParquet(connection, path, MEMBER_COLUMNS, {
-      dataset: m.image_id.map(() => name),
-      version: m.image_id.map(() => version),
-      image_id: m.image_id,
-      sha256: m.sha256,
-      batch_key: m.batch_key,
-      record_index: m.record_index,
-      batch_records: m.batch_records,
-      batch_sha256: m.batch_sha256,
-      label: m.label,
-      label_source: m.label_source,
-      class_index: m.label.map((l) => (l === null ? null : (classIndex.get(l) ?? null))),
-      split: [...splits],
-    });
-    await lake.put(key, await readFile(path));
-  } finally {
-    connection.closeSync();
-    await rm(dir, { recursive: true, force: true });
   }
 }
 

@@ -1,12 +1,10 @@
 import { DOUBLE, TIMESTAMP, VARCHAR, timestampValue } from '@duckdb/node-api';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { writeParquet } from '../../lib/catalog/parquet-writer.js';
 import { tableKey } from '../../lib/catalog/tables.js';
 import { UserError } from '../../lib/errors.js';
 import { parseLabelFile } from '../../lib/labels/label-file.js';
+import { readJson } from '../../lib/lake/json-object.js';
 import type { ActivityDeps } from '../deps.js';
+import { putParquet } from '../put-parquet.js';
 import { openCatalog } from './snapshot.js';
 
 export interface ImportLabelsInput {
@@ -36,16 +34,21 @@ export function createImportLabels(deps: ActivityDeps) {
       throw new UserError(`labels: invalid import id "${input.importId}"`);
     const lake = deps.lakes.open(input.lakeUri);
     const manifestKey = labelImportManifest(input.importId);
-    if (await lake.head(manifestKey)) {
-      const existing = JSON.parse((await lake.get(manifestKey)).toString()) as { rows: number };
-      return { importId: input.importId, rows: existing.rows, imported: false };
-    }
+    const existing = await readJson<{ rows: number }>(lake, manifestKey);
+    if (existing) return { importId: input.importId, rows: existing.rows, imported: false };
     const rows = parseLabelFile(input.fileName, (await lake.get(input.fileKey)).toString('utf8'));
     const { sandbox } = await openCatalog(deps, lake);
     const byId = new Set<string>();
     const bySha = new Map<string, string>();
     try {
-      const reader = await sandbox.query('SELECT image_id, sha256 FROM images');
+      // Only the images the file names: the ids and hashes travel as bound JSON lists.
+      const list = (values: (string | null)[]) => JSON.stringify(values.filter((v) => v !== null));
+      const reader = await sandbox.query(
+        `SELECT image_id, sha256 FROM images
+         WHERE image_id IN (SELECT unnest(from_json($ids, '["VARCHAR"]')))
+            OR sha256 IN (SELECT unnest(from_json($shas, '["VARCHAR"]')))`,
+        { ids: list(rows.map((r) => r.imageId)), shas: list(rows.map((r) => r.sha256)) },
+      );
       for (const [id, sha] of reader.getRowsJS() as [string, string][]) {
         byId.add(id);
         bySha.set(sha, id);
@@ -59,33 +62,24 @@ export function createImportLabels(deps: ActivityDeps) {
         `labels: ${input.fileName} refused, nothing imported: ${unknown.length} rows name no committed image, e.g. line ${unknown[0]!.line} (${unknown[0]!.imageId ?? unknown[0]!.sha256})`,
       );
     const at = timestampValue(BigInt(input.importedAtMs) * 1000n);
-    const dir = await mkdtemp(join(tmpdir(), 'imagelake-labels-'));
-    const connection = await (await deps.duckdb()).connect();
-    try {
-      const path = join(dir, 'labels.parquet');
-      await writeParquet(connection, path, LABEL_COLUMNS, {
-        image_id: rows.map((r) => r.imageId ?? bySha.get(r.sha256!)!),
-        label: rows.map((r) => r.label),
-        weight: rows.map((r) => r.weight),
-        import_id: rows.map(() => input.importId),
-        imported_at: rows.map(() => at),
-      });
-      const key = tableKey('human_labels', input.importId);
-      await lake.put(key, await readFile(path));
-      const manifest = {
-        kind: 'labels',
-        importId: input.importId,
-        file: input.fileName,
-        rows: rows.length,
-        importedAt: new Date(input.importedAtMs).toISOString(),
-        tables: { human_labels: key },
-      };
-      const created = await lake.putIfAbsent(manifestKey, JSON.stringify(manifest, null, 2));
-      return { importId: input.importId, rows: rows.length, imported: created };
-    } finally {
-      connection.closeSync();
-      await rm(dir, { recursive: true, force: true });
-    }
+    const key = tableKey('human_labels', input.importId);
+    await putParquet(deps, lake, key, LABEL_COLUMNS, {
+      image_id: rows.map((r) => r.imageId ?? bySha.get(r.sha256!)!),
+      label: rows.map((r) => r.label),
+      weight: rows.map((r) => r.weight),
+      import_id: rows.map(() => input.importId),
+      imported_at: rows.map(() => at),
+    });
+    const manifest = {
+      kind: 'labels',
+      importId: input.importId,
+      file: input.fileName,
+      rows: rows.length,
+      importedAt: new Date(input.importedAtMs).toISOString(),
+      tables: { human_labels: key },
+    };
+    const created = await lake.putIfAbsent(manifestKey, JSON.stringify(manifest, null, 2));
+    return { importId: input.importId, rows: rows.length, imported: created };
   };
 }
 

@@ -1,7 +1,7 @@
-import { currentAlias } from '../../lib/registry/aliases.js';
+import { newestDriftCheck } from '../../lib/drift/newest.js';
 import type { DriftLevel } from '../../lib/drift/drift.js';
+import { currentAlias } from '../../lib/registry/aliases.js';
 import type { ActivityDeps } from '../deps.js';
-import type { DriftReport } from './compute-drift.js';
 
 /** The level of the newest drift check of the model an alias points to; null when never checked. */
 export function createLatestDrift(deps: ActivityDeps) {
@@ -12,12 +12,6 @@ export function createLatestDrift(deps: ActivityDeps) {
     const lake = deps.lakes.open(input.lakeUri);
     const move = await currentAlias(lake, input.alias);
     if (!move) return { modelId: null, level: null };
-    let newest: DriftReport | undefined;
-    for await (const o of lake.list('manifests/drift/')) {
-      const report = JSON.parse((await lake.get(o.key)).toString()) as DriftReport;
-      if (report.modelId === move.modelId && (!newest || report.checkedAt > newest.checkedAt))
-        newest = report;
-    }
-    return { modelId: move.modelId, level: newest?.level ?? null };
+    return { modelId: move.modelId, level: (await newestDriftCheck(lake, move.modelId))?.level ?? null };
   };
 }

@@ -1,21 +1,18 @@
 import { BOOLEAN, DOUBLE, INTEGER, VARCHAR } from '@duckdb/node-api';
-import { Context } from '@temporalio/activity';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { writeParquet } from '../../lib/catalog/parquet-writer.js';
 import { tableKey } from '../../lib/catalog/tables.js';
-import { readBatches } from '../../lib/dataset/reader.js';
 import { SPLIT_NAMES, type SplitName } from '../../lib/dataset/splits.js';
 import { resolveDataset } from '../../lib/dataset/versions.js';
 import { UserError } from '../../lib/errors.js';
 import { computeMetrics, type EvaluationMetrics } from '../../lib/eval/metrics.js';
-import { argMax, predictProbabilities } from '../../lib/model/index.js';
+import { publishJson, readJson } from '../../lib/lake/json-object.js';
+import { argMax } from '../../lib/model/index.js';
 import { resolveModel } from '../../lib/registry/resolve-model.js';
 import type { ActivityDeps } from '../deps.js';
+import { memberLocations } from '../member-locations.js';
 import { loadRegisteredModel } from '../models/load-registered.js';
-import { splitMembers } from '../train/split-reader.js';
+import { predictMembers } from '../models/predict-members.js';
+import { putParquet } from '../put-parquet.js';
 
 export interface EvaluateInput {
   readonly lakeUri: string;
@@ -54,68 +51,23 @@ export function createEvaluateModel(deps: ActivityDeps) {
       );
     const evalId = `ev-${createHash('sha256').update(`${card.id}\n${dataset.ref}\n${dataset.contentHash}\n${input.split}`).digest('hex').slice(0, 20)}`;
     const manifestKey = evaluationManifest(evalId);
-    if (await lake.head(manifestKey))
-      return JSON.parse((await lake.get(manifestKey)).toString()) as Evaluation;
+    const stored = await readJson<Evaluation>(lake, manifestKey);
+    if (stored) return stored;
 
-    const members = await splitMembers(deps, lake, dataset, input.split);
+    const members = await memberLocations(deps, lake, dataset.tables.dataset_members, { split: input.split });
     if (members.length === 0)
       throw new UserError(`evaluate: the ${input.split} split of ${dataset.ref} is empty`);
     if (members.classIndex.some((c) => c < 0))
       throw new UserError(`evaluate: the ${input.split} split of ${dataset.ref} has unlabeled members`);
     const model = await loadRegisteredModel(deps, lake, card);
+    const { ids, probs } = await predictMembers(lake, card, model, members);
+    const labels = members.classIndex;
     const k = card.classes.length;
-    const probs = new Float32Array(members.length * k);
-    const ids: string[] = [];
-    let offset = 0;
-    for await (const b of readBatches(lake, members, {
-      batchSize: 512,
-      width: card.input.width,
-      height: card.input.height,
-    })) {
-      probs.set(predictProbabilities(model, b), offset * k);
-      ids.push(...b.ids);
-      offset += b.n;
-      Context.current().heartbeat({ predicted: offset });
-    }
-    const metrics = computeMetrics(members.classIndex, probs, card.classes);
+    const predicted = ids.map((_, i) => argMax(probs.subarray(i * k, (i + 1) * k)));
     const key = tableKey('evaluation_predictions', evalId);
-    await writePredictions(deps, key, lake, evalId, card.id, ids, members.classIndex, probs, k);
-    const evaluation: Evaluation = {
-      kind: 'evaluation',
-      evalId,
-      modelId: card.id,
-      datasetRef: dataset.ref,
-      datasetContentHash: dataset.contentHash,
-      split: input.split,
-      classes: card.classes,
-      metrics,
-      createdAt: new Date().toISOString(),
-      tables: { evaluation_predictions: key },
-    };
-    await lake.putIfAbsent(manifestKey, JSON.stringify(evaluation, null, 2));
-    return JSON.parse((await lake.get(manifestKey)).toString()) as Evaluation;
-  };
-}
-
-async function writePredictions(
-  deps: ActivityDeps,
-  key: string,
-  lake: ReturnType<ActivityDeps['lakes']['open']>,
-  evalId: string,
-  modelId: string,
-  ids: string[],
-  labels: Int32Array,
-  probs: Float32Array,
-  k: number,
-): Promise<void> {
-  const predicted = ids.map((_, i) => argMax(probs.subarray(i * k, (i + 1) * k)));
-  const dir = await mkdtemp(join(tmpdir(), 'imagelake-eval-'));
-  const connection = await (await deps.duckdb()).connect();
-  try {
-    const path = join(dir, 'predictions.parquet');
-    await writeParquet(connection, path, COLUMNS, {
+    await putParquet(deps, lake, key, COLUMNS, {
       eval_id: ids.map(() => evalId),
-      model_id: ids.map(() => modelId),
+      model_id: ids.map(() => card.id),
       image_id: ids,
       label: Array.from(labels),
       predicted,
@@ -123,11 +75,19 @@ async function writePredictions(
       confidence: predicted.map((p, i) => probs[i * k + p]!),
       true_probability: ids.map((_, i) => probs[i * k + labels[i]!]!),
     });
-    await lake.put(key, await readFile(path));
-  } finally {
-    connection.closeSync();
-    await rm(dir, { recursive: true, force: true });
-  }
+    return publishJson<Evaluation>(lake, manifestKey, {
+      kind: 'evaluation',
+      evalId,
+      modelId: card.id,
+      datasetRef: dataset.ref,
+      datasetContentHash: dataset.contentHash,
+      split: input.split,
+      classes: card.classes,
+      metrics: computeMetrics(labels, probs, card.classes),
+      createdAt: new Date().toISOString(),
+      tables: { evaluation_predictions: key },
+    });
+  };
 }
 
 const COLUMNS = [

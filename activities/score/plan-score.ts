@@ -1,14 +1,11 @@
 import { INTEGER, VARCHAR } from '@duckdb/node-api';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { writeParquet } from '../../lib/catalog/parquet-writer.js';
 import { resolveDataset } from '../../lib/dataset/versions.js';
 import { UserError } from '../../lib/errors.js';
-import { currentAlias } from '../../lib/registry/aliases.js';
 import { resolveModel } from '../../lib/registry/resolve-model.js';
 import { scoreLayout, type ScoreRun } from '../../lib/score/layout.js';
+import { publishJson, readJson } from '../../lib/lake/json-object.js';
 import type { ActivityDeps } from '../deps.js';
+import { putParquet } from '../put-parquet.js';
 import { openCatalog } from '../catalog/snapshot.js';
 
 export interface PlanScoreInput {
@@ -35,13 +32,15 @@ export function createPlanScore(deps: ActivityDeps) {
   return async function planScore(input: PlanScoreInput): Promise<ScoreRun> {
     const lake = deps.lakes.open(input.lakeUri);
     const runKey = scoreLayout.run(input.runId);
-    if (await lake.head(runKey)) return JSON.parse((await lake.get(runKey)).toString()) as ScoreRun;
+    const planned = await readJson<ScoreRun>(lake, runKey);
+    if (planned) return planned;
     if (input.model === '')
       throw new UserError(`score: no score run "${input.runId}" in ${lake.uri} to replay`);
     if (!Number.isInteger(input.partitionSize) || input.partitionSize < 1)
       throw new UserError(`score: partition size must be a positive integer, got ${input.partitionSize}`);
     const card = await resolveModel(lake, input.model);
-    const alias = card.id === input.model ? null : ((await currentAlias(lake, input.model))?.alias ?? null);
+    // Not the id itself: it was resolved as an alias, now pinned.
+    const alias = card.id === input.model ? null : input.model;
     const { sandbox } = await openCatalog(deps, lake);
     let rows: [string, string, number, number, string][];
     try {
@@ -78,23 +77,15 @@ export function createPlanScore(deps: ActivityDeps) {
       input.partitionSize,
     );
     const partitions = partition.length ? partition[partition.length - 1]! + 1 : 0;
-    const dir = await mkdtemp(join(tmpdir(), 'imagelake-score-plan-'));
-    const connection = await (await deps.duckdb()).connect();
-    try {
-      const path = join(dir, 'plan.parquet');
-      await writeParquet(connection, path, PLAN_COLUMNS, {
-        partition,
-        image_id: rows.map((r) => r[0]),
-        batch_key: rows.map((r) => r[1]),
-        record_index: rows.map((r) => r[2]),
-        batch_records: rows.map((r) => r[3]),
-        batch_sha256: rows.map((r) => r[4]),
-      });
-      await lake.put(scoreLayout.plan(input.runId), await readFile(path));
-    } finally {
-      connection.closeSync();
-      await rm(dir, { recursive: true, force: true });
-    }
+    await putParquet(deps, lake, scoreLayout.plan(input.runId), PLAN_COLUMNS, {
+      partition,
+      image_id: rows.map((r) => r[0]),
+      batch_key: rows.map((r) => r[1]),
+      record_index: rows.map((r) => r[2]),
+      batch_records: rows.map((r) => r[3]),
+      batch_sha256: rows.map((r) => r[4]),
+      class_index: rows.map(() => null), // the locations format the reader takes; scoring needs no labels
+    });
     const run: ScoreRun = {
       kind: 'score-run',
       runId: input.runId,
@@ -108,8 +99,7 @@ export function createPlanScore(deps: ActivityDeps) {
       startedAt: new Date(input.startedAtMs).toISOString(),
       scoredAtMs: input.startedAtMs,
     };
-    await lake.putIfAbsent(runKey, JSON.stringify(run, null, 2));
-    return JSON.parse((await lake.get(runKey)).toString()) as ScoreRun;
+    return publishJson(lake, runKey, run);
   };
 }
 
@@ -142,4 +132,5 @@ const PLAN_COLUMNS = [
   { name: 'record_index', type: INTEGER },
   { name: 'batch_records', type: INTEGER },
   { name: 'batch_sha256', type: VARCHAR },
+  { name: 'class_index', type: INTEGER },
 ];

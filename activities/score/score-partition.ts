@@ -7,18 +7,10 @@ import {
   VARCHAR,
   listValue,
   timestampValue,
+  type DuckDBValue,
 } from '@duckdb/node-api';
 import { Context } from '@temporalio/activity';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { writeParquet } from '../../lib/catalog/parquet-writer.js';
-import { quoteLiteral } from '../../lib/catalog/sql-quote.js';
-import type { MemberLocations } from '../../lib/dataset/members.js';
-import { readBatches } from '../../lib/dataset/reader.js';
-import { errorMessage } from '../../lib/errors.js';
-import type { Lake } from '../../lib/lake/lake.js';
-import { predictProbabilities } from '../../lib/model/index.js';
+import { publishJson, readJson } from '../../lib/lake/json-object.js';
 import { resolveModel } from '../../lib/registry/resolve-model.js';
 import {
   scoreLayout,
@@ -27,7 +19,10 @@ import {
   type ScoreRun,
 } from '../../lib/score/layout.js';
 import type { ActivityDeps } from '../deps.js';
+import { memberLocations } from '../member-locations.js';
 import { loadRegisteredModel } from '../models/load-registered.js';
+import { predictMembers } from '../models/predict-members.js';
+import { putParquet } from '../put-parquet.js';
 
 export interface ScorePartitionInput {
   readonly lakeUri: string;
@@ -44,28 +39,25 @@ export function createScorePartition(deps: ActivityDeps) {
   return async function scorePartition(input: ScorePartitionInput): Promise<PartitionCommit> {
     const lake = deps.lakes.open(input.lakeUri);
     const commitKey = scoreLayout.partition(input.runId, input.partition);
-    if (await lake.head(commitKey))
-      return JSON.parse((await lake.get(commitKey)).toString()) as PartitionCommit;
+    const committed = await readJson<PartitionCommit>(lake, commitKey);
+    if (committed) return committed;
     const started = performance.now();
-    const run = JSON.parse((await lake.get(scoreLayout.run(input.runId))).toString()) as ScoreRun;
+    const run = (await readJson<ScoreRun>(lake, scoreLayout.run(input.runId)))!;
     const card = await resolveModel(lake, run.modelId);
-    const members = await partitionMembers(deps, lake, input.runId, input.partition);
+    const members = await memberLocations(deps, lake, scoreLayout.plan(input.runId), {
+      partition: input.partition,
+    });
     const model = await loadRegisteredModel(deps, lake, card);
-    const k = card.classes.length;
-    const ids: string[] = [];
-    const probs = new Float32Array(members.length * k);
-    for await (const b of readBatches(lake, members, {
-      batchSize: 1024,
-      width: card.input.width,
-      height: card.input.height,
-    })) {
-      probs.set(predictProbabilities(model, b), ids.length * k);
-      ids.push(...b.ids);
-      Context.current().heartbeat({ scored: ids.length });
-    }
+    const { ids, probs } = await predictMembers(lake, card, model, members);
     const key = scoreLayout.predictions(input.runId, card.id, input.partition);
-    await writePredictions(deps, lake, key, run, card.classes, input.partition, ids, probs);
-    const commit: PartitionCommit = {
+    await putParquet(
+      deps,
+      lake,
+      key,
+      COLUMNS,
+      predictionColumns(run, card.classes, input.partition, ids, probs),
+    );
+    return publishJson<PartitionCommit>(lake, commitKey, {
       kind: 'score-partition',
       runId: input.runId,
       partition: input.partition,
@@ -74,9 +66,7 @@ export function createScorePartition(deps: ActivityDeps) {
       attempt: Context.current().info.attempt,
       seconds: (performance.now() - started) / 1000,
       tables: { predictions: key },
-    };
-    await lake.putIfAbsent(commitKey, JSON.stringify(commit, null, 2));
-    return JSON.parse((await lake.get(commitKey)).toString()) as PartitionCommit;
+    });
   };
 }
 
@@ -98,49 +88,14 @@ export function createRecordScoreFailure(deps: ActivityDeps) {
   };
 }
 
-async function partitionMembers(
-  deps: ActivityDeps,
-  lake: Lake,
-  runId: string,
-  partition: number,
-): Promise<MemberLocations> {
-  const file = await deps.mirror.localFile(lake, scoreLayout.plan(runId));
-  const connection = await (await deps.duckdb()).connect();
-  try {
-    const statement = await connection.prepare(
-      `SELECT image_id, batch_key, record_index, batch_records, batch_sha256 FROM read_parquet(${quoteLiteral(file)})
-       WHERE partition = $p ORDER BY batch_key, record_index`,
-    );
-    statement.bind({ p: partition });
-    const [imageId, batchKey, recordIndex, batchRecords, batchSha256] = (
-      await statement.runAndReadAll()
-    ).getColumnsJS() as [string[], string[], number[], number[], string[]];
-    return {
-      imageId,
-      batchKey,
-      recordIndex: Int32Array.from(recordIndex),
-      batchRecords: Int32Array.from(batchRecords),
-      batchSha256,
-      classIndex: new Int32Array(imageId.length).fill(-1),
-      length: imageId.length,
-    };
-  } catch (error) {
-    throw new Error(`score: cannot read the plan of run ${runId}: ${errorMessage(error)}`, { cause: error });
-  } finally {
-    connection.closeSync();
-  }
-}
-
-async function writePredictions(
-  deps: ActivityDeps,
-  lake: Lake,
-  key: string,
+/** One prediction row per image: best class, confidence, margin, entropy and every probability. */
+function predictionColumns(
   run: ScoreRun,
   classes: readonly string[],
   partition: number,
   ids: string[],
   probs: Float32Array,
-): Promise<void> {
+): Record<string, DuckDBValue[]> {
   const k = classes.length;
   const rows = ids.map((_, i) => {
     const p = Array.from(probs.subarray(i * k, (i + 1) * k));
@@ -155,28 +110,19 @@ async function writePredictions(
     };
   });
   const at = timestampValue(BigInt(run.scoredAtMs) * 1000n);
-  const dir = await mkdtemp(join(tmpdir(), 'imagelake-score-'));
-  const connection = await (await deps.duckdb()).connect();
-  try {
-    const path = join(dir, 'predictions.parquet');
-    await writeParquet(connection, path, COLUMNS, {
-      image_id: ids,
-      model_id: ids.map(() => run.modelId),
-      predicted: rows.map((r) => r.best),
-      predicted_name: rows.map((r) => classes[r.best] ?? null),
-      confidence: rows.map((r) => r.confidence),
-      margin: rows.map((r) => r.margin),
-      entropy: rows.map((r) => r.entropy),
-      probabilities: rows.map((r) => listValue(r.p)),
-      score_run: ids.map(() => run.runId),
-      partition: ids.map(() => partition),
-      scored_at: ids.map(() => at),
-    });
-    await lake.put(key, await readFile(path));
-  } finally {
-    connection.closeSync();
-    await rm(dir, { recursive: true, force: true });
-  }
+  return {
+    image_id: ids,
+    model_id: ids.map(() => run.modelId),
+    predicted: rows.map((r) => r.best),
+    predicted_name: rows.map((r) => classes[r.best] ?? null),
+    confidence: rows.map((r) => r.confidence),
+    margin: rows.map((r) => r.margin),
+    entropy: rows.map((r) => r.entropy),
+    probabilities: rows.map((r) => listValue(r.p)),
+    score_run: ids.map(() => run.runId),
+    partition: ids.map(() => partition),
+    scored_at: ids.map(() => at),
+  };
 }
 
 const COLUMNS = [

@@ -10,7 +10,6 @@ export interface CheckpointState {
   readonly curves: readonly EpochMetrics[];
   readonly bestValLoss: number | null;
   readonly epochsSinceBest: number;
-  readonly trainSeconds: number;
 }
 
 /** Writes epoch k's weights and optimizer state, then state.json: its presence marks a whole checkpoint. */

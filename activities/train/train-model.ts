@@ -1,5 +1,6 @@
 import { Context } from '@temporalio/activity';
 import type * as tf from '@tensorflow/tfjs';
+import type { DatasetManifest } from '../../lib/dataset/manifest.js';
 import { resolveDataset } from '../../lib/dataset/versions.js';
 import { readBatches, type ReaderBatch } from '../../lib/dataset/reader.js';
 import type { MemberLocations } from '../../lib/dataset/members.js';
@@ -19,7 +20,7 @@ import { codeVersion } from '../../lib/version.js';
 import type { ActivityDeps } from '../deps.js';
 import { latestCheckpoint, writeCheckpoint, type CheckpointState } from './checkpoints.js';
 import type { TrainingPlan } from './prepare-training.js';
-import { splitMembers } from './split-reader.js';
+import { memberLocations } from '../member-locations.js';
 
 export interface TrainModelInput {
   readonly plan: TrainingPlan;
@@ -54,8 +55,10 @@ export function createTrainModel(deps: ActivityDeps) {
     const lake = deps.lakes.open(plan.lakeUri);
     const dataset = await resolveDataset(lake, plan.datasetRef);
     const [train, val] = await Promise.all([
-      splitMembers(deps, lake, dataset, 'train'),
-      plan.valCount > 0 ? splitMembers(deps, lake, dataset, 'val') : undefined,
+      memberLocations(deps, lake, dataset.tables.dataset_members, { split: 'train' }),
+      plan.valCount > 0
+        ? memberLocations(deps, lake, dataset.tables.dataset_members, { split: 'val' })
+        : undefined,
     ]);
     const optimizer = createOptimizer(plan.params);
     const resumed = await latestCheckpoint(lake, plan.modelId, optimizer);
@@ -71,7 +74,6 @@ export function createTrainModel(deps: ActivityDeps) {
       curves: [],
       bestValLoss: null,
       epochsSinceBest: 0,
-      trainSeconds: 0,
     };
     const resumedFromEpoch = state.epoch;
     const ctx = Context.current();
@@ -109,7 +111,6 @@ export function createTrainModel(deps: ActivityDeps) {
           curves: [...state.curves, metrics],
           bestValLoss: improved ? v.loss : state.bestValLoss,
           epochsSinceBest: improved ? 0 : state.epochsSinceBest + 1,
-          trainSeconds: state.trainSeconds + result.seconds,
         };
         await writeCheckpoint(lake, plan.modelId, model, optimizer, state);
         ctx.heartbeat({ epoch, metrics });
@@ -127,7 +128,7 @@ export function createTrainModel(deps: ActivityDeps) {
           break;
         }
       }
-      await register(lake, plan, model, state, stopped, backend, input.sweepId ?? null);
+      await register(lake, plan, dataset, model, state, stopped, backend, input.sweepId ?? null);
       return outcome(plan, 'registered', state, resumedFromEpoch);
     } finally {
       model.dispose();
@@ -163,6 +164,7 @@ async function* heartbeating<T>(batches: AsyncIterable<T>, ctx: Context, epoch: 
 async function register(
   lake: Lake,
   plan: TrainingPlan,
+  dataset: DatasetManifest,
   model: tf.LayersModel,
   state: CheckpointState,
   stopped: ModelCard['stopped'],
@@ -171,19 +173,22 @@ async function register(
 ): Promise<void> {
   const manifestKey = registryLayout.manifest(plan.modelId);
   if (await lake.head(manifestKey)) return; // a retry after the commit: already registered
-  const [name = '', version = '0'] = plan.datasetRef.split('@');
-  const dataset = await resolveDataset(lake, plan.datasetRef);
   const artifacts = await saveModel(model);
   await lake.put(registryLayout.modelJson(plan.modelId), artifacts.modelJson);
   await lake.put(registryLayout.weights(plan.modelId), artifacts.weights);
-  const samples = state.curves.reduce((sum, c) => sum + c.samplesPerSecond * c.seconds, 0);
+  const { seconds, samplesPerSecond } = throughput(state.curves);
   const card: ModelCard = {
     kind: 'model',
     id: plan.modelId,
     arch: plan.arch,
     params: { ...plan.params },
     seed: plan.params.seed,
-    dataset: { ref: plan.datasetRef, name, version: Number(version), contentHash: dataset.contentHash },
+    dataset: {
+      ref: dataset.ref,
+      name: dataset.name,
+      version: dataset.version,
+      contentHash: dataset.contentHash,
+    },
     classes: plan.classes,
     input: { width: plan.width, height: plan.height },
     curves: state.curves,
@@ -191,8 +196,8 @@ async function register(
     backend: backend.name,
     versions: backend.versions,
     codeVersion,
-    trainSeconds: state.trainSeconds,
-    samplesPerSecond: state.trainSeconds > 0 ? samples / state.trainSeconds : 0,
+    trainSeconds: seconds,
+    samplesPerSecond,
     createdAt: new Date().toISOString(),
     artifacts: {
       modelJson: registryLayout.modelJson(plan.modelId),
@@ -212,16 +217,21 @@ function outcome(
   reason?: string,
 ): TrainResult {
   const last = state.curves.at(-1);
-  const seconds = state.curves.reduce((s, c) => s + c.seconds, 0);
-  const samples = state.curves.reduce((s, c) => s + c.samplesPerSecond * c.seconds, 0);
   return {
     modelId: plan.modelId,
     status,
     curves: state.curves,
     valLoss: last?.valLoss ?? null,
     valAccuracy: last?.valAccuracy ?? null,
-    samplesPerSecond: seconds > 0 ? samples / seconds : 0,
+    samplesPerSecond: throughput(state.curves).samplesPerSecond,
     resumedFromEpoch,
     ...(reason === undefined ? {} : { reason }),
   };
+}
+
+/** Training time and samples/s over the epochs run so far (derived from the curves, not kept). */
+function throughput(curves: readonly EpochMetrics[]): { seconds: number; samplesPerSecond: number } {
+  const seconds = curves.reduce((sum, c) => sum + c.seconds, 0);
+  const samples = curves.reduce((sum, c) => sum + c.samplesPerSecond * c.seconds, 0);
+  return { seconds, samplesPerSecond: seconds > 0 ? samples / seconds : 0 };
 }

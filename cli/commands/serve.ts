@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../lib/config.js';
 import type { Lake } from '../../lib/lake/lake.js';
 import { openLake } from '../../lib/lake/open-lake.js';
+import { newestDriftCheck } from '../../lib/drift/newest.js';
 import { initBackend } from '../../lib/model/index.js';
 import { startService } from '../../lib/serve/server.js';
 import { positiveInt } from '../options.js';
@@ -40,17 +41,17 @@ export function registerServe(program: Command): void {
     });
 }
 
-/** The newest drift check's level (0 ok, 1 warn, 2 alert), re-read at most every 30 s. */
-function latestDrift(lake: Lake): () => Promise<number | undefined> {
-  let cached: { at: number; level: number | undefined } | undefined;
-  return async () => {
-    if (cached && Date.now() - cached.at < 30_000) return cached.level;
-    let newest: { at: string; level: string } | undefined;
-    for await (const o of lake.list('manifests/drift/')) {
-      const d = JSON.parse((await lake.get(o.key)).toString()) as { checkedAt: string; level: string };
-      if (!newest || d.checkedAt > newest.at) newest = { at: d.checkedAt, level: d.level };
-    }
-    cached = { at: Date.now(), level: newest ? ['ok', 'warn', 'alert'].indexOf(newest.level) : undefined };
+/** The level (0 ok, 1 warn, 2 alert) of the newest drift check of the served model, re-read at most every 30 s. */
+function latestDrift(lake: Lake): (modelId: string) => Promise<number | undefined> {
+  let cached: { at: number; modelId: string; level: number | undefined } | undefined;
+  return async (modelId) => {
+    if (cached?.modelId === modelId && Date.now() - cached.at < 30_000) return cached.level;
+    const check = await newestDriftCheck(lake, modelId);
+    cached = {
+      at: Date.now(),
+      modelId,
+      level: check ? ['ok', 'warn', 'alert'].indexOf(check.level) : undefined,
+    };
     return cached.level;
   };
 }

@@ -14,28 +14,30 @@ export interface MemberLocations {
   readonly length: number;
 }
 
-/** Reads the members of a split (all members when split is null) from a members Parquet file. */
+/** Which rows of a locations file: a dataset split, a score partition, or all (null). */
+export type MemberFilter = { readonly split: SplitName } | { readonly partition: number } | null;
+
+/**
+ * Reads member locations, in batch file order, from a Parquet file with the columns image_id,
+ * batch_key, record_index, batch_records, batch_sha256 and class_index: a dataset version's
+ * members or a score run's plan.
+ */
 export async function loadMembers(
   connection: DuckDBConnection,
-  membersFile: string,
-  split: SplitName | null,
+  file: string,
+  filter: MemberFilter,
 ): Promise<MemberLocations> {
-  const where = split === null ? '' : 'WHERE split = $split';
+  // Column names come from the filter's own keys, an allow-list of two.
+  const column = filter === null ? null : 'split' in filter ? 'split' : 'partition';
   const statement = await connection.prepare(
     `SELECT image_id, batch_key, record_index, batch_records, batch_sha256, coalesce(class_index, -1)
-     FROM read_parquet(${quoteLiteral(membersFile)}) ${where}
+     FROM read_parquet(${quoteLiteral(file)}) ${column ? `WHERE ${column} = $value` : ''}
      ORDER BY batch_key, record_index`,
   );
-  if (split !== null) statement.bind({ split });
-  const columns = (await statement.runAndReadAll()).getColumnsJS() as [
-    string[],
-    string[],
-    number[],
-    number[],
-    string[],
-    number[],
-  ];
-  const [imageId, batchKey, recordIndex, batchRecords, batchSha256, classIndex] = columns;
+  if (filter !== null) statement.bind({ value: 'split' in filter ? filter.split : filter.partition });
+  const [imageId, batchKey, recordIndex, batchRecords, batchSha256, classIndex] = (
+    await statement.runAndReadAll()
+  ).getColumnsJS() as [string[], string[], number[], number[], string[], number[]];
   return {
     imageId,
     batchKey,

@@ -7,3 +7,4 @@ export { openLake } from './open-lake.js';
 export { createS3Client, s3EndpointFromEnv } from './s3-client.js';
 export { ensureBucket } from './s3-bucket.js';
 export { LakeRegistry } from './lake-registry.js';
+export { publishJson, readJson } from './json-object.js';

@@ -18,8 +18,8 @@ export interface ServeOptions {
   readonly maxBodyBytes?: number;
   /** Classes listed per prediction. Default 3. */
   readonly topK?: number;
-  /** The latest drift level of the model (0 ok, 1 warn, 2 alert), for /metrics. */
-  readonly driftLevel?: () => Promise<number | undefined>;
+  /** The latest drift level of a model (0 ok, 1 warn, 2 alert), for /metrics. */
+  readonly driftLevel?: (modelId: string) => Promise<number | undefined>;
 }
 
 export interface RunningService {
@@ -41,10 +41,11 @@ export async function startService(o: ServeOptions): Promise<RunningService> {
   let drift: number | undefined;
   const poll = setInterval(() => {
     void slot.refresh();
-    void o.driftLevel?.().then(
-      (d) => (drift = d),
-      () => undefined,
-    );
+    if (slot.modelId)
+      void o.driftLevel?.(slot.modelId).then(
+        (d) => (drift = d),
+        () => undefined,
+      );
   }, o.pollMs ?? 2000);
 
   const server = createServer((req, res) => {

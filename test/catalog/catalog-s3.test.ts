@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { loadSnapshot } from '../../lib/catalog/snapshot.js';
 import { TABLE_NAMES } from '../../lib/catalog/tables.js';
-import { loadMembers } from '../../lib/dataset/members.js';
+import { memberLocations } from '../../activities/member-locations.js';
 import { readBatches } from '../../lib/dataset/reader.js';
 import { resolveDataset } from '../../lib/dataset/versions.js';
 import { DatasetCreateWorkflow } from '../../workflows/index.js';
@@ -49,13 +49,7 @@ it('works the same on an S3 lake (MinIO): views over a local mirror refreshed by
     ]);
 
     const manifest = await resolveDataset(lake, 'tops@1');
-    const connection = await (await deps.duckdb()).connect();
-    const members = await loadMembers(
-      connection,
-      await deps.mirror.localFile(lake, manifest.tables.dataset_members),
-      'test',
-    );
-    connection.closeSync();
+    const members = await memberLocations(deps, lake, manifest.tables.dataset_members, { split: 'test' });
     let n = 0;
     for await (const b of readBatches(lake, members, {
       batchSize: 50,

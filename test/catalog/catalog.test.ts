@@ -7,7 +7,7 @@ import { openSandbox } from '../../lib/catalog/sandbox.js';
 import { loadSnapshot } from '../../lib/catalog/snapshot.js';
 import { catalogScript } from '../../lib/catalog/views.js';
 import { datasetLayout } from '../../lib/dataset/manifest.js';
-import { loadMembers } from '../../lib/dataset/members.js';
+import { memberLocations } from '../../activities/member-locations.js';
 import { readBatches } from '../../lib/dataset/reader.js';
 import { resolveDataset } from '../../lib/dataset/versions.js';
 import { UserError } from '../../lib/errors.js';
@@ -221,13 +221,7 @@ describe('catalog over a real ingest', () => {
       });
       const lake = deps.lakes.open(lakeUri);
       const manifest = await resolveDataset(lake, 'all');
-      const connection = await (await deps.duckdb()).connect();
-      const members = await loadMembers(
-        connection,
-        await deps.mirror.localFile(lake, manifest.tables.dataset_members),
-        'train',
-      );
-      connection.closeSync();
+      const members = await memberLocations(deps, lake, manifest.tables.dataset_members, { split: 'train' });
       expect(members.length).toBe(ds.counts.train);
 
       const epoch = async (seed?: number) => {
