@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import { parseLakeUri } from '../lib/lake/lake-uri.js';
 
 /** Parses a positive integer option ("Expected a positive integer, got x"). */
 export function positiveInt(value: string): number {
@@ -23,4 +24,17 @@ export function oneOf<T extends string>(allowed: readonly T[]) {
       throw new InvalidArgumentError(`Expected one of ${allowed.join(', ')}, got "${value}".`);
     return value as T;
   };
+}
+
+/** The `--lake` option every command that reads or writes the lake takes. */
+export const LAKE_OPTION = [
+  '--lake <uri>',
+  'lake directory or s3://bucket/prefix (default IMAGELAKE_LAKE or ./lake)',
+] as const;
+
+/** The lake a command works on: --lake, else the fallback; a malformed URI fails here, before any work. */
+export function lakeUriOf(flag: string | undefined, fallback: string): string {
+  const uri = flag ?? fallback;
+  parseLakeUri(uri);
+  return uri;
 }

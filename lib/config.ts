@@ -52,8 +52,11 @@ function port(value: string | undefined, fallback: number, name: string): number
 
 const LABEL_SOURCE_KINDS = ['human', 'ingest', 'model'];
 
-function precedence(value: string | undefined): string[] {
-  if (value === undefined || value.trim() === '') return ['human', 'ingest'];
+/** Label source kinds in precedence order for an image's effective label: the first one it has wins. */
+export const DEFAULT_LABEL_PRECEDENCE: readonly string[] = ['human', 'ingest'];
+
+function precedence(value: string | undefined): readonly string[] {
+  if (value === undefined || value.trim() === '') return DEFAULT_LABEL_PRECEDENCE;
   const kinds = value.split(',').map((k) => k.trim());
   for (const k of kinds)
     if (!LABEL_SOURCE_KINDS.includes(k))

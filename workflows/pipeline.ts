@@ -2,7 +2,7 @@ import { executeChild, proxyActivities, workflowInfo } from '@temporalio/workflo
 import type { Activities } from '../activities/index.js';
 import type { CreateDatasetInput } from '../activities/catalog/create-dataset.js';
 import type { PipelineStage, PipelineSummary } from '../activities/pipeline.js';
-import type { Arch } from '../lib/model/params.js';
+import type { PipelineConfig } from '../lib/pipeline/config.js';
 import { BatchScoreWorkflow } from './batch-score.js';
 import { IngestWorkflow, type IngestInput } from './ingest.js';
 import { activityRetry } from './retry.js';
@@ -21,19 +21,10 @@ export interface PipelineInput {
   readonly lakeUri: string;
   readonly ingests: readonly IngestInput[];
   readonly dataset: CreateDatasetInput;
-  readonly train: {
-    readonly arch: Arch;
-    readonly params: Readonly<Record<string, string | number>>;
-    readonly grid: Readonly<Record<string, readonly (string | number)[]>>;
-    readonly parallel: number;
-  } | null;
-  readonly gate: {
-    readonly alias: string;
-    readonly maxErrorRate: number;
-    readonly tolerance: number;
-    readonly minClassRecall: number;
-  };
-  readonly score: { readonly where: string | null; readonly partitionSize: number } | null;
+  // The config file's sections, as validated (lib/pipeline/config.ts).
+  readonly train: PipelineConfig['train'];
+  readonly gate: PipelineConfig['gate'];
+  readonly score: PipelineConfig['score'];
 }
 
 /**

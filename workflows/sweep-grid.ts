@@ -38,18 +38,36 @@ export function parseGridFlag(text: string): [string, ParamValue[]] {
   return [text.slice(0, eq).trim(), values];
 }
 
-/** Per epoch, the median validation loss over the finished trials that reached that epoch. */
-export function medianCurve(curves: readonly (readonly (number | null)[])[]): number[] {
+type Curves = readonly (readonly (number | null)[])[];
+
+/**
+ * A stopping threshold per epoch from the finished trials' validation losses at that epoch (sorted),
+ * for as long as at least `minTrials` of them reached it.
+ */
+function thresholds(
+  curves: Curves,
+  minTrials: number,
+  pick: (sorted: number[], epoch: number) => number,
+): number[] {
   const out: number[] = [];
   for (let e = 0; ; e++) {
-    const values = curves
-      .map((c) => c[e])
-      .filter((v): v is number => typeof v === 'number')
-      .sort((a, b) => a - b);
-    if (values.length < 2) return out;
-    const mid = values.length / 2;
-    out.push(values.length % 2 ? values[Math.floor(mid)]! : (values[mid - 1]! + values[mid]!) / 2);
+    const values = curves.map((c) => c[e]).filter((v): v is number => typeof v === 'number');
+    if (values.length < minTrials) return out;
+    out.push(
+      pick(
+        values.sort((a, b) => a - b),
+        e + 1,
+      ),
+    );
   }
+}
+
+/** Per epoch, the median validation loss over the finished trials that reached that epoch. */
+export function medianCurve(curves: Curves): number[] {
+  return thresholds(curves, 2, (v) => {
+    const mid = v.length / 2;
+    return v.length % 2 ? v[Math.floor(mid)]! : (v[mid - 1]! + v[mid]!) / 2;
+  });
 }
 
 /**
@@ -57,17 +75,13 @@ export function medianCurve(curves: readonly (readonly (number | null)[])[]): nu
  * a trial goes on only if its validation loss is within the best 1/eta of the finished trials' losses
  * at that epoch; between rungs nothing is stopped (Number.MAX_VALUE).
  */
-export function ashaCurve(curves: readonly (readonly (number | null)[])[], eta = 3): number[] {
-  const out: number[] = [];
-  for (let e = 0; ; e++) {
-    const values = curves
-      .map((c) => c[e])
-      .filter((v): v is number => typeof v === 'number')
-      .sort((a, b) => a - b);
-    if (values.length < eta) return out;
-    const epoch = e + 1;
-    const rung =
-      Math.abs(Math.log(epoch) / Math.log(eta) - Math.round(Math.log(epoch) / Math.log(eta))) < 1e-9;
-    out.push(rung ? values[Math.max(0, Math.ceil(values.length / eta) - 1)]! : Number.MAX_VALUE);
-  }
+export function ashaCurve(curves: Curves, eta = 3): number[] {
+  const isRung = (epoch: number) => {
+    let r = 1;
+    while (r < epoch) r *= eta;
+    return r === epoch;
+  };
+  return thresholds(curves, eta, (v, epoch) =>
+    isRung(epoch) ? v[Math.max(0, Math.ceil(v.length / eta) - 1)]! : Number.MAX_VALUE,
+  );
 }

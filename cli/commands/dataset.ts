@@ -1,15 +1,15 @@
 import type { Command } from 'commander';
+import { LAKE_OPTION, lakeUriOf } from '../options.js';
 import { formatResult } from '../../lib/catalog/result-format.js';
 import { loadConfig } from '../../lib/config.js';
 import { UserError } from '../../lib/errors.js';
 import { validateDatasetName } from '../../lib/dataset/ref.js';
 import { DEFAULT_SPLIT, parseSplitSpec } from '../../lib/dataset/splits.js';
 import { resolveDataset } from '../../lib/dataset/versions.js';
-import { parseLakeUri } from '../../lib/lake/lake-uri.js';
-import { CLASS_PRESETS } from '../../lib/ingest/plan.js';
 import { withTemporal } from '../../lib/temporal/session.js';
 import { DatasetCreateWorkflow, type CreateDatasetInput } from '../../workflows/index.js';
 import { withCatalog } from '../catalog-session.js';
+import { classList } from '../ingest-input.js';
 
 interface CreateFlags {
   lake?: string;
@@ -23,10 +23,6 @@ interface CreateFlags {
 
 export function registerDataset(program: Command): void {
   const dataset = program.command('dataset').description('query-defined, immutable dataset versions');
-  const lakeOption = [
-    '--lake <uri>',
-    'lake directory or s3://bucket/prefix (default IMAGELAKE_LAKE or ./lake)',
-  ] as const;
 
   dataset
     .command('create <name>')
@@ -36,12 +32,11 @@ export function registerDataset(program: Command): void {
     .option('--seed <n>', 'seed of the split assignment', '1')
     .option('--stratify', 'exact split fractions per class (members keep their split across versions)')
     .option('--classes <list>', 'class names in index order, or a preset (default: inferred from labels)')
-    .option(...lakeOption)
+    .option(...LAKE_OPTION)
     .option('--json', 'print the summary as JSON')
     .action(async (name: string, flags: CreateFlags) => {
       const config = loadConfig();
-      const lakeUri = flags.lake ?? config.lakeUri;
-      parseLakeUri(lakeUri);
+      const lakeUri = lakeUriOf(flags.lake, config.lakeUri);
       const seed = Number(flags.seed);
       if (!Number.isSafeInteger(seed) || seed < 0)
         throw new UserError(`dataset: --seed must be an integer >= 0, got "${flags.seed}"`);
@@ -52,10 +47,7 @@ export function registerDataset(program: Command): void {
         split: flags.split === undefined ? DEFAULT_SPLIT : parseSplitSpec(flags.split),
         seed,
         stratify: flags.stratify === true,
-        classes:
-          flags.classes === undefined
-            ? null
-            : [...(CLASS_PRESETS[flags.classes] ?? flags.classes.split(',').map((c) => c.trim()))],
+        classes: classList(flags.classes),
       };
       const summary = await withTemporal(config, ({ client }) =>
         client.workflow.execute(DatasetCreateWorkflow, {
@@ -76,7 +68,7 @@ export function registerDataset(program: Command): void {
   dataset
     .command('list')
     .description('every dataset version')
-    .option(...lakeOption)
+    .option(...LAKE_OPTION)
     .action(async (flags: { lake?: string }) => {
       const config = loadConfig();
       const out = await withCatalog(config, flags.lake ?? config.lakeUri, async ({ sandbox }) =>
@@ -93,7 +85,7 @@ export function registerDataset(program: Command): void {
   dataset
     .command('show <ref>')
     .description('a dataset version: query, snapshot, counts, and its classes per split')
-    .option(...lakeOption)
+    .option(...LAKE_OPTION)
     .option('--json', 'print the manifest as JSON')
     .action(async (ref: string, flags: { lake?: string; json?: boolean }) => {
       const config = loadConfig();
@@ -119,7 +111,7 @@ export function registerDataset(program: Command): void {
   dataset
     .command('diff <a> <b>')
     .description('members added, removed, relabeled or moved between splits from version a to b')
-    .option(...lakeOption)
+    .option(...LAKE_OPTION)
     .action(async (a: string, b: string, flags: { lake?: string }) => {
       const config = loadConfig();
       await withCatalog(config, flags.lake ?? config.lakeUri, async ({ lake, sandbox }) => {

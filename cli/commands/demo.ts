@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
+import { LAKE_OPTION, lakeUriOf } from '../options.js';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { loadConfig } from '../../lib/config.js';
 import { statsText } from '../../lib/eval/stats-text.js';
 import { findFashionMnist, openIdxPair } from '../../lib/idx/index.js';
-import { parseLakeUri } from '../../lib/lake/lake-uri.js';
 import { validatePipelineConfig } from '../../lib/pipeline/config.js';
 import { collectReport } from '../../lib/report/collect.js';
 import { renderReport } from '../../lib/report/model-report.js';
@@ -40,12 +40,11 @@ export function registerDemo(program: Command): void {
     .description(
       'the main job on real Fashion-MNIST: ingest, dataset, a small sweep, evaluation, promotion, scoring',
     )
-    .option('--lake <uri>', 'lake directory or s3://bucket/prefix (default IMAGELAKE_LAKE or ./lake)')
+    .option(...LAKE_OPTION)
     .option('--epochs <n>', 'epochs per sweep trial', '5')
     .action(async (options: { lake?: string; epochs: string }) => {
       const config = loadConfig();
-      const lakeUri = options.lake ?? config.lakeUri;
-      parseLakeUri(lakeUri);
+      const lakeUri = lakeUriOf(options.lake, config.lakeUri);
       const fm = findFashionMnist();
       const incoming = join(config.stateDir, 'demo', 'incoming');
       console.log(

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
+import { LAKE_OPTION, lakeUriOf } from '../options.js';
 import { loadConfig } from '../../lib/config.js';
-import { parseLakeUri } from '../../lib/lake/lake-uri.js';
 import { withTemporal } from '../../lib/temporal/session.js';
 import { DriftWorkflow } from '../../workflows/index.js';
 
@@ -15,7 +15,7 @@ export function registerDrift(program: Command): void {
     .option('--run <scoreRun>', 'the predictions of one score run instead')
     .option('--warn <psi>', 'PSI at which the level is warn', Number, 0.1)
     .option('--alert <psi>', 'PSI at which the level is alert', Number, 0.25)
-    .option('--lake <uri>', 'lake directory or s3://bucket/prefix (default IMAGELAKE_LAKE or ./lake)')
+    .option(...LAKE_OPTION)
     .option('--json', 'print the report as JSON')
     .action(
       async (flags: {
@@ -28,8 +28,7 @@ export function registerDrift(program: Command): void {
         json?: boolean;
       }) => {
         const config = loadConfig();
-        const lakeUri = flags.lake ?? config.lakeUri;
-        parseLakeUri(lakeUri);
+        const lakeUri = lakeUriOf(flags.lake, config.lakeUri);
         const report = await withTemporal(config, ({ client }) =>
           client.workflow.execute(DriftWorkflow, {
             workflowId: `drift-${Date.now()}`,

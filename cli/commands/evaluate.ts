@@ -2,10 +2,9 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../lib/config.js';
 import { SPLIT_NAMES, type SplitName } from '../../lib/dataset/splits.js';
 import { statsText } from '../../lib/eval/stats-text.js';
-import { parseLakeUri } from '../../lib/lake/lake-uri.js';
 import { withTemporal } from '../../lib/temporal/session.js';
 import { EvaluateWorkflow } from '../../workflows/index.js';
-import { oneOf } from '../options.js';
+import { LAKE_OPTION, lakeUriOf, oneOf } from '../options.js';
 
 export function registerEvaluate(program: Command): void {
   program
@@ -13,13 +12,12 @@ export function registerEvaluate(program: Command): void {
     .description('evaluate a model (id or alias) on a split of a dataset version; the result is stored')
     .requiredOption('--dataset <ref>', 'dataset name or name@version')
     .option('--split <split>', 'train, val or test', oneOf(SPLIT_NAMES), 'test')
-    .option('--lake <uri>', 'lake directory or s3://bucket/prefix (default IMAGELAKE_LAKE or ./lake)')
+    .option(...LAKE_OPTION)
     .option('--json', 'print every metric as JSON')
     .action(
       async (model: string, flags: { dataset: string; split: SplitName; lake?: string; json?: boolean }) => {
         const config = loadConfig();
-        const lakeUri = flags.lake ?? config.lakeUri;
-        parseLakeUri(lakeUri);
+        const lakeUri = lakeUriOf(flags.lake, config.lakeUri);
         const evaluation = await withTemporal(config, ({ client }) =>
           client.workflow.execute(EvaluateWorkflow, {
             workflowId: `evaluate-${Date.now()}`,

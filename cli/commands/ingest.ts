@@ -5,11 +5,10 @@ import { loadConfig } from '../../lib/config.js';
 import { validateRunId } from '../../lib/ingest/layout.js';
 import { parseSource } from '../../lib/ingest/source.js';
 import { classList, labelRule } from '../ingest-input.js';
-import { parseLakeUri } from '../../lib/lake/lake-uri.js';
 import { withTemporal } from '../../lib/temporal/session.js';
 import { ingestProgressQuery } from '../../workflows/definitions.js';
 import { IngestWorkflow, type IngestInput } from '../../workflows/ingest.js';
-import { oneOf, positiveInt, size } from '../options.js';
+import { LAKE_OPTION, lakeUriOf, oneOf, positiveInt, size } from '../options.js';
 import { Progress } from '../progress.js';
 
 interface IngestFlags {
@@ -36,7 +35,7 @@ export function registerIngest(program: Command): void {
     .description(
       'ingest raw images (a directory, an s3:// prefix or an IDX images file) into the lake, exactly once',
     )
-    .option('--lake <uri>', 'lake directory or s3://bucket/prefix (default IMAGELAKE_LAKE or ./lake)')
+    .option(...LAKE_OPTION)
     .option(
       '--labels <rule>',
       'label source: dir (parent directory name), idx, none (default: idx for IDX sources, else none)',
@@ -73,8 +72,7 @@ export function registerIngest(program: Command): void {
     .option('--json', 'print the summary as JSON')
     .action(async (sourceArg: string, flags: IngestFlags) => {
       const config = loadConfig();
-      const lakeUri = flags.lake ?? config.lakeUri;
-      parseLakeUri(lakeUri);
+      const lakeUri = lakeUriOf(flags.lake, config.lakeUri);
       const source = parseSource(sourceArg, flags.idxLabels);
       const input: IngestInput = {
         lakeUri,

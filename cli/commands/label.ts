@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
+import { LAKE_OPTION, lakeUriOf } from '../options.js';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { loadConfig } from '../../lib/config.js';
 import { UserError } from '../../lib/errors.js';
 import { parseLabelFile } from '../../lib/labels/label-file.js';
-import { parseLakeUri } from '../../lib/lake/lake-uri.js';
 import { openLake } from '../../lib/lake/open-lake.js';
 import { withTemporal } from '../../lib/temporal/session.js';
 import { LabelImportWorkflow } from '../../workflows/index.js';
@@ -15,11 +15,10 @@ export function registerLabel(program: Command): void {
   label
     .command('import <file>')
     .description('add labels from a CSV (header: image_id or sha256, label[, weight]) or a JSON array')
-    .option('--lake <uri>', 'lake directory or s3://bucket/prefix (default IMAGELAKE_LAKE or ./lake)')
+    .option(...LAKE_OPTION)
     .action(async (file: string, flags: { lake?: string }) => {
       const config = loadConfig();
-      const lakeUri = flags.lake ?? config.lakeUri;
-      parseLakeUri(lakeUri);
+      const lakeUri = lakeUriOf(flags.lake, config.lakeUri);
       const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
         throw new UserError(`labels: cannot read ${file}: ${error.code ?? error.message}`);
       });

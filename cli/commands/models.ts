@@ -4,24 +4,18 @@ import { SPLIT_NAMES, type SplitName } from '../../lib/dataset/splits.js';
 import { UserError } from '../../lib/errors.js';
 import { DEFAULT_GATE } from '../../lib/eval/gate.js';
 import { mcnemar } from '../../lib/eval/mcnemar.js';
-import { parseLakeUri } from '../../lib/lake/lake-uri.js';
 import { withTemporal } from '../../lib/temporal/session.js';
 import { EvaluateWorkflow, PromoteWorkflow } from '../../workflows/index.js';
 import { withCatalog } from '../catalog-session.js';
-import { oneOf } from '../options.js';
+import { LAKE_OPTION, lakeUriOf, oneOf } from '../options.js';
 import { openLake } from '../../lib/lake/open-lake.js';
 import { listModels, resolveModel } from '../../lib/registry/resolve-model.js';
-
-const lakeOption = [
-  '--lake <uri>',
-  'lake directory or s3://bucket/prefix (default IMAGELAKE_LAKE or ./lake)',
-] as const;
 
 export function registerModels(program: Command): void {
   const models = program.command('models').description('the model registry: list, show, promote');
   models
     .command('list')
-    .option(...lakeOption)
+    .option(...LAKE_OPTION)
     .action(async (flags: { lake?: string }) => {
       const lake = openLake(flags.lake ?? loadConfig().lakeUri);
       for (const m of await listModels(lake)) {
@@ -35,7 +29,7 @@ export function registerModels(program: Command): void {
   models
     .command('show <model>')
     .description('the model card of a model id or alias')
-    .option(...lakeOption)
+    .option(...LAKE_OPTION)
     .action(async (model: string, flags: { lake?: string }) => {
       const lake = openLake(flags.lake ?? loadConfig().lakeUri);
       console.log(JSON.stringify(await resolveModel(lake, model), null, 2));
@@ -55,11 +49,10 @@ export function registerModels(program: Command): void {
     )
     .option('--tolerance <x>', 'allowed regression against the current model', Number, DEFAULT_GATE.tolerance)
     .option('--min-class-recall <x>', 'minimum recall of every class', Number, DEFAULT_GATE.minClassRecall)
-    .option(...lakeOption)
+    .option(...LAKE_OPTION)
     .action(async (model: string, flags: PromoteFlags) => {
       const config = loadConfig();
-      const lakeUri = flags.lake ?? config.lakeUri;
-      parseLakeUri(lakeUri);
+      const lakeUri = lakeUriOf(flags.lake, config.lakeUri);
       const gate = flags.gate
         ? { maxErrorRate: flags.maxError, tolerance: flags.tolerance, minClassRecall: flags.minClassRecall }
         : undefined;
@@ -80,11 +73,10 @@ export function registerModels(program: Command): void {
     .description("both models on the same split: metric and per-class differences, McNemar's test")
     .requiredOption('--dataset <ref>', 'dataset name or name@version')
     .option('--split <split>', 'train, val or test', oneOf(SPLIT_NAMES), 'test')
-    .option(...lakeOption)
+    .option(...LAKE_OPTION)
     .action(async (a: string, b: string, flags: { dataset: string; split: SplitName; lake?: string }) => {
       const config = loadConfig();
-      const lakeUri = flags.lake ?? config.lakeUri;
-      parseLakeUri(lakeUri);
+      const lakeUri = lakeUriOf(flags.lake, config.lakeUri);
       const [ea, eb] = await withTemporal(config, ({ client }) =>
         Promise.all(
           [a, b].map((model, i) =>

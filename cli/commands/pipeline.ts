@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
+import { lakeUriOf } from '../options.js';
 import { loadConfig } from '../../lib/config.js';
-import { parseLakeUri } from '../../lib/lake/lake-uri.js';
 import { loadPipelineConfig } from '../../lib/pipeline/config.js';
 import { withTemporal } from '../../lib/temporal/session.js';
 import type { PipelineSummary } from '../../activities/pipeline.js';
@@ -19,8 +19,7 @@ export function registerPipeline(program: Command): void {
     .action(async (flags: { config: string; lake?: string; json?: boolean }) => {
       const config = loadConfig();
       const pipeline = loadPipelineConfig(flags.config);
-      const lakeUri = flags.lake ?? pipeline.lake ?? config.lakeUri;
-      parseLakeUri(lakeUri);
+      const lakeUri = lakeUriOf(flags.lake, pipeline.lake ?? config.lakeUri);
       const summary = await withTemporal(config, async ({ client, inProcessWorker }) => {
         const handle = await client.workflow.start(PipelineWorkflow, {
           workflowId: `pipeline-${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}`,

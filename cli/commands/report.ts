@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
+import { LAKE_OPTION, lakeUriOf } from '../options.js';
 import { writeFile } from 'node:fs/promises';
 import { loadConfig } from '../../lib/config.js';
-import { parseLakeUri } from '../../lib/lake/lake-uri.js';
 import { collectReport } from '../../lib/report/collect.js';
 import { renderReport } from '../../lib/report/model-report.js';
 import { withTemporal } from '../../lib/temporal/session.js';
@@ -13,11 +13,10 @@ export function registerReport(program: Command): void {
     .command('report <target>')
     .description('one self-contained HTML report of a model (id or alias) or a sweep (its id)')
     .option('-o, --output <file>', 'where to write it', 'report.html')
-    .option('--lake <uri>', 'lake directory or s3://bucket/prefix (default IMAGELAKE_LAKE or ./lake)')
+    .option(...LAKE_OPTION)
     .action(async (target: string, flags: { output: string; lake?: string }) => {
       const config = loadConfig();
-      const lakeUri = flags.lake ?? config.lakeUri;
-      parseLakeUri(lakeUri);
+      const lakeUri = lakeUriOf(flags.lake, config.lakeUri);
       let report = await withCatalog(config, lakeUri, ({ lake, sandbox }) =>
         collectReport(lake, sandbox, target),
       );

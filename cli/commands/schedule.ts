@@ -2,11 +2,10 @@ import { ScheduleOverlapPolicy, type ScheduleHandle, type ScheduleSpec } from '@
 import type { Command } from 'commander';
 import { loadConfig } from '../../lib/config.js';
 import { UserError } from '../../lib/errors.js';
-import { parseLakeUri } from '../../lib/lake/lake-uri.js';
 import { loadPipelineConfig } from '../../lib/pipeline/config.js';
 import { withTemporalClient } from '../../lib/temporal/session.js';
 import { PipelineWorkflow } from '../../workflows/index.js';
-import { oneOf } from '../options.js';
+import { lakeUriOf, oneOf } from '../options.js';
 import { pipelineInput } from '../pipeline-input.js';
 
 const OVERLAP = {
@@ -27,6 +26,15 @@ interface CreateFlags {
   catchupWindow: string;
 }
 
+/** `--overlap`: always explicit, with the default that fits the command. */
+const overlapOption = (fallback: Overlap) =>
+  [
+    '--overlap <policy>',
+    Object.keys(OVERLAP).join(', '),
+    oneOf(Object.keys(OVERLAP) as Overlap[]),
+    fallback,
+  ] as const;
+
 export function registerSchedule(program: Command): void {
   const schedule = program
     .command('schedule')
@@ -36,27 +44,24 @@ export function registerSchedule(program: Command): void {
   schedule
     .command('create <name>')
     .description('run the pipeline on a cron or an interval')
-    .option('--cron <expr>', 'cron expression, e.g. "0 2 * * *" (UTC)')
+    .option('--cron <expr>', 'cron expression, e.g. "0 2 * * *" (UTC); default: the config\'s schedule')
     .option('--every <duration>', 'an interval instead, e.g. 6h or 30s')
     .requiredOption('--config <file>', 'pipeline config (YAML or JSON), resolved now')
     .option('--lake <uri>', "overrides the config's lake")
     // Always explicit: the SDK's default catch-up window is a year.
-    .option(
-      '--overlap <policy>',
-      Object.keys(OVERLAP).join(', '),
-      oneOf(Object.keys(OVERLAP) as Overlap[]),
-      'skip',
-    )
+    .option(...overlapOption('skip'))
     .option('--catchup-window <duration>', 'how late a missed run may still start', '1h')
     .action(async (name: string, flags: CreateFlags) => {
-      if ((flags.cron === undefined) === (flags.every === undefined))
-        throw new UserError('schedule: give exactly one of --cron or --every');
       const config = loadConfig();
       const pipeline = loadPipelineConfig(flags.config);
-      const lakeUri = flags.lake ?? pipeline.lake ?? config.lakeUri;
-      parseLakeUri(lakeUri);
-      const spec: ScheduleSpec = flags.cron
-        ? { cronExpressions: [flags.cron] }
+      if (flags.cron !== undefined && flags.every !== undefined)
+        throw new UserError('schedule: give --cron or --every, not both');
+      const cron = flags.cron ?? (flags.every === undefined ? pipeline.schedule : null);
+      if (cron === null && flags.every === undefined)
+        throw new UserError(`schedule: give --cron or --every, or a schedule field in ${flags.config}`);
+      const lakeUri = lakeUriOf(flags.lake, pipeline.lake ?? config.lakeUri);
+      const spec: ScheduleSpec = cron
+        ? { cronExpressions: [cron] }
         : { intervals: [{ every: flags.every! as `${number}${string}` }] };
       await withTemporalClient(config, async (client) => {
         await client.schedule.create({
@@ -76,7 +81,7 @@ export function registerSchedule(program: Command): void {
         });
       });
       console.log(
-        `schedule ${name}: ${flags.cron ? `cron "${flags.cron}"` : `every ${flags.every}`}, overlap ${flags.overlap}, catch-up window ${flags.catchupWindow}`,
+        `schedule ${name}: ${cron ? `cron "${cron}"` : `every ${flags.every}`}, overlap ${flags.overlap}, catch-up window ${flags.catchupWindow}`,
       );
     });
 
@@ -132,12 +137,7 @@ export function registerSchedule(program: Command): void {
     .description('run the pipelines the schedule would have run between two times')
     .requiredOption('--from <time>', 'start (ISO 8601)')
     .requiredOption('--to <time>', 'end (ISO 8601)')
-    .option(
-      '--overlap <policy>',
-      Object.keys(OVERLAP).join(', '),
-      oneOf(Object.keys(OVERLAP) as Overlap[]),
-      'buffer-all',
-    )
+    .option(...overlapOption('buffer-all'))
     .action(async (name: string, flags: { from: string; to: string; overlap: Overlap }) => {
       const [start, end] = [new Date(flags.from), new Date(flags.to)];
       if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime()) || end <= start)

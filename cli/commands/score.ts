@@ -2,16 +2,10 @@ import type { Command } from 'commander';
 import { formatResult } from '../../lib/catalog/result-format.js';
 import { loadConfig } from '../../lib/config.js';
 import { UserError } from '../../lib/errors.js';
-import { parseLakeUri } from '../../lib/lake/lake-uri.js';
 import { withTemporal } from '../../lib/temporal/session.js';
 import { BatchScoreWorkflow, type BatchScoreInput, type BatchScoreResult } from '../../workflows/index.js';
 import { withCatalog } from '../catalog-session.js';
-import { positiveInt } from '../options.js';
-
-const lakeOption = [
-  '--lake <uri>',
-  'lake directory or s3://bucket/prefix (default IMAGELAKE_LAKE or ./lake)',
-] as const;
+import { LAKE_OPTION, lakeUriOf, positiveInt } from '../options.js';
 
 export function registerScore(program: Command): void {
   const score = program
@@ -23,7 +17,7 @@ export function registerScore(program: Command): void {
     .option('--partition-size <n>', 'images per partition', positiveInt, 8192)
     .option('--parallel <k>', 'partitions at once over all workers', positiveInt, 2)
     .option('--json', 'print the summary as JSON')
-    .option(...lakeOption)
+    .option(...LAKE_OPTION)
     .action(
       async (flags: {
         model: string;
@@ -55,7 +49,7 @@ export function registerScore(program: Command): void {
   score
     .command('status <run>')
     .description('the ledger of a run: one row per partition')
-    .option(...lakeOption)
+    .option(...LAKE_OPTION)
     .action(async (runId: string, flags: { lake?: string }) => {
       const config = loadConfig();
       await withCatalog(config, flags.lake ?? config.lakeUri, async ({ sandbox }) => {
@@ -87,7 +81,7 @@ export function registerScore(program: Command): void {
     )
     .option('--parallel <k>', 'partitions at once over all workers', positiveInt, 2)
     .option('--json', 'print the summary as JSON')
-    .option(...lakeOption)
+    .option(...LAKE_OPTION)
     .action(async (runId: string, flags: { parallel: number; json?: boolean; lake?: string }) => {
       await run(
         flags.lake,
@@ -105,8 +99,7 @@ async function run(
   json?: boolean,
 ): Promise<void> {
   const config = loadConfig();
-  const lakeUri = lake ?? config.lakeUri;
-  parseLakeUri(lakeUri);
+  const lakeUri = lakeUriOf(lake, config.lakeUri);
   const result: BatchScoreResult = await withTemporal(config, ({ client }) =>
     client.workflow.execute(BatchScoreWorkflow, {
       workflowId,

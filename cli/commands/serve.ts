@@ -5,7 +5,7 @@ import { openLake } from '../../lib/lake/open-lake.js';
 import { newestDriftCheck } from '../../lib/drift/newest.js';
 import { initBackend } from '../../lib/model/index.js';
 import { startService } from '../../lib/serve/server.js';
-import { positiveInt } from '../options.js';
+import { LAKE_OPTION, positiveInt } from '../options.js';
 
 export function registerServe(program: Command): void {
   program
@@ -17,7 +17,7 @@ export function registerServe(program: Command): void {
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port', positiveInt, 8080)
     .option('--poll <ms>', 'how often the alias is checked', positiveInt, 2000)
-    .option('--lake <uri>', 'lake directory or s3://bucket/prefix (default IMAGELAKE_LAKE or ./lake)')
+    .option(...LAKE_OPTION)
     .action(async (flags: { model: string; host: string; port: number; poll: number; lake?: string }) => {
       const config = loadConfig();
       const lake = openLake(flags.lake ?? config.lakeUri);

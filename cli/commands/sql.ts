@@ -5,7 +5,7 @@ import { catalogScript, VIEW_NAMES, viewSql } from '../../lib/catalog/views.js';
 import { loadConfig } from '../../lib/config.js';
 import { UserError } from '../../lib/errors.js';
 import { withCatalog } from '../catalog-session.js';
-import { oneOf } from '../options.js';
+import { LAKE_OPTION, oneOf } from '../options.js';
 
 interface SqlFlags {
   lake?: string;
@@ -21,7 +21,7 @@ export function registerSql(program: Command): void {
     .description(
       'read-only SQL over the catalog views (one statement: SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN)',
     )
-    .option('--lake <uri>', 'lake directory or s3://bucket/prefix (default IMAGELAKE_LAKE or ./lake)')
+    .option(...LAKE_OPTION)
     .option(
       '--format <format>',
       'table, csv, json or arrow (an Arrow IPC stream)',

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
+import { LAKE_OPTION, lakeUriOf } from '../options.js';
 import { loadConfig } from '../../lib/config.js';
-import { parseLakeUri } from '../../lib/lake/lake-uri.js';
 import { minioUp, stackDown, stackStatus, temporalUp } from '../../lib/stack/local-stack.js';
 import { withTemporal } from '../../lib/temporal/session.js';
 import { SmokeWorkflow } from '../../workflows/index.js';
@@ -40,11 +40,10 @@ export function registerStack(program: Command): void {
     .description(
       'prove the stack works: a smoke workflow commits to the lake and reads it back through a worker',
     )
-    .option('--lake <uri>', 'lake directory or s3://bucket/prefix (default IMAGELAKE_LAKE or ./lake)')
+    .option(...LAKE_OPTION)
     .action(async (options: { lake?: string }) => {
       const config = loadConfig();
-      const lakeUri = options.lake ?? config.lakeUri;
-      parseLakeUri(lakeUri);
+      const lakeUri = lakeUriOf(options.lake, config.lakeUri);
       const result = await withTemporal(config, ({ client }) =>
         client.workflow.execute(SmokeWorkflow, {
           workflowId: `smoke-${new Date().toISOString().replace(/[:.]/g, '-')}`,

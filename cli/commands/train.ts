@@ -2,12 +2,11 @@ import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { loadConfig } from '../../lib/config.js';
 import { UserError } from '../../lib/errors.js';
-import { parseLakeUri } from '../../lib/lake/lake-uri.js';
 import { ARCHS, parseParamList, type Arch } from '../../lib/model/params.js';
 import { withTemporal } from '../../lib/temporal/session.js';
 import { SweepWorkflow, TrainWorkflow, type SweepResult } from '../../workflows/index.js';
 import { parseGridFlag, type ParamValue } from '../../workflows/sweep-grid.js';
-import { oneOf, positiveInt } from '../options.js';
+import { LAKE_OPTION, lakeUriOf, oneOf, positiveInt } from '../options.js';
 
 const PARAM_FLAGS = ['epochs', 'batchSize', 'lr', 'momentum', 'l2', 'optimizer', 'seed', 'patience'] as const;
 
@@ -37,7 +36,7 @@ function addParamOptions(cmd: Command): Command {
     .option('--patience <n>', 'early stopping after n epochs without a better validation loss (0: off)')
     .option('--param <name=value>', 'any parameter, repeatable', collect, [])
     .option('--config <file>', 'JSON file of parameters')
-    .option('--lake <uri>', 'lake directory or s3://bucket/prefix (default IMAGELAKE_LAKE or ./lake)')
+    .option(...LAKE_OPTION)
     .option('--json', 'print the result as JSON');
 }
 
@@ -55,8 +54,7 @@ export function registerTrain(program: Command): void {
     program.command('train').description('train a model from a dataset version into the registry'),
   ).action(async (flags: TrainFlags) => {
     const config = loadConfig();
-    const lakeUri = flags.lake ?? config.lakeUri;
-    parseLakeUri(lakeUri);
+    const lakeUri = lakeUriOf(flags.lake, config.lakeUri);
     const result = await withTemporal(config, ({ client }) =>
       client.workflow.execute(TrainWorkflow, {
         workflowId: `train-${flags.dataset.replace(/[^A-Za-z0-9_-]/g, '_')}-${Date.now()}`,
@@ -99,8 +97,7 @@ export function registerTrain(program: Command): void {
         },
       ) => {
         const config = loadConfig();
-        const lakeUri = flags.lake ?? config.lakeUri;
-        parseLakeUri(lakeUri);
+        const lakeUri = lakeUriOf(flags.lake, config.lakeUri);
         if (flags.grid.length === 0) throw new UserError('sweep: give at least one --grid name=v1,v2');
         const grid: Record<string, ParamValue[]> = {};
         for (const g of flags.grid) {

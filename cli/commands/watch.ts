@@ -4,11 +4,10 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../../lib/config.js';
 import { UserError } from '../../lib/errors.js';
-import { parseLakeUri } from '../../lib/lake/lake-uri.js';
 import { openLake } from '../../lib/lake/open-lake.js';
 import { withTemporal } from '../../lib/temporal/session.js';
 import { WatchBatchWorkflow } from '../../workflows/index.js';
-import { positiveInt } from '../options.js';
+import { LAKE_OPTION, lakeUriOf, positiveInt } from '../options.js';
 
 interface WatchFlags {
   model: string;
@@ -33,11 +32,10 @@ export function registerWatch(program: Command): void {
       300,
     )
     .option('--once', 'take what is there now, then stop')
-    .option('--lake <uri>', 'lake directory or s3://bucket/prefix (default IMAGELAKE_LAKE or ./lake)')
+    .option(...LAKE_OPTION)
     .action(async (sourceArg: string, flags: WatchFlags) => {
       const config = loadConfig();
-      const lakeUri = flags.lake ?? config.lakeUri;
-      parseLakeUri(lakeUri);
+      const lakeUri = lakeUriOf(flags.lake, config.lakeUri);
       const root = sourceArg.startsWith('s3://') ? sourceArg.replace(/\/+$/, '') : resolve(sourceArg);
       if (!root.startsWith('s3://') && !existsSync(root))
         throw new UserError(`watch: "${sourceArg}" does not exist`);

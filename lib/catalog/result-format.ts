@@ -69,15 +69,20 @@ function toArrowStream(reader: DuckDBResultReader): Uint8Array {
   const names = reader.columnNames();
   const types = reader.columnTypes();
   const columns = reader.getColumnsJS();
-  const jsonColumns = reader.getColumnsJson();
+  // The JSON form only for types Arrow gets as text, and then converted once.
+  let json: Json[][] | undefined;
   const vectors: Record<string, Vector> = {};
   names.forEach((name, i) => {
-    vectors[name] = arrowVector(types[i]!, columns[i] ?? [], jsonColumns[i] ?? []);
+    vectors[name] = arrowVector(
+      types[i]!,
+      columns[i] ?? [],
+      () => (json ??= reader.getColumnsJson())[i] ?? [],
+    );
   });
   return tableToIPC(new Table(vectors), 'stream');
 }
 
-function arrowVector(type: DuckDBType, values: readonly unknown[], json: readonly Json[]): Vector {
+function arrowVector(type: DuckDBType, values: readonly unknown[], json: () => readonly Json[]): Vector {
   const as = <T extends DataType>(t: T, v: readonly unknown[]) => vectorFromArray(v, t) as Vector;
   switch (type.typeId) {
     case DuckDBTypeId.BOOLEAN:
@@ -115,7 +120,7 @@ function arrowVector(type: DuckDBType, values: readonly unknown[], json: readonl
       // Nested and exotic types travel as their JSON text.
       return as(
         new Utf8(),
-        json.map((v) => (v === null ? null : typeof v === 'string' ? v : JSON.stringify(v))),
+        json().map((v) => (v === null ? null : typeof v === 'string' ? v : JSON.stringify(v))),
       );
   }
 }

@@ -4,7 +4,8 @@ import { prepareReadOnly, SQL_ERROR_EXIT } from './read-only.js';
 import type { LakeSnapshot } from './snapshot.js';
 import { quoteLiteral } from './sql-quote.js';
 import { TABLE_NAMES } from './tables.js';
-import { attachCatalog, DEFAULT_LABEL_PRECEDENCE } from './views.js';
+import { DEFAULT_LABEL_PRECEDENCE } from '../config.js';
+import { attachCatalog } from './views.js';
 
 /** A DuckDB connection that can read the catalog's own files and nothing else. */
 export interface Sandbox {

@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { readFileSync } from 'node:fs';
+import { DEFAULT_LABEL_PRECEDENCE } from '../config.js';
 import type { LakeSnapshot } from './snapshot.js';
 import { quoteIdentifier, quoteLiteral } from './sql-quote.js';
 import { TABLE_COLUMNS, TABLE_NAMES, type TableName } from './tables.js';
@@ -35,9 +36,6 @@ export const VIEW_NAMES = [
 ] as const;
 
 export type ViewName = (typeof VIEW_NAMES)[number];
-
-/** Label source kinds in precedence order: the first one an image has gives its effective label. */
-export const DEFAULT_LABEL_PRECEDENCE: readonly string[] = ['human', 'ingest'];
 
 const SQL_DIR = new URL('../../sql/', import.meta.url);
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { UserError } from '../errors.js';
+import { ARCHS, type Arch } from '../model/params.js';
 
 /** The pipeline's one configuration file (YAML or JSON). Every field has a default but sources. */
 export interface PipelineConfig {
@@ -16,7 +17,7 @@ export interface PipelineConfig {
   };
   /** null: no training (score with the current production model). */
   readonly train: {
-    readonly arch: 'mlp' | 'cnn';
+    readonly arch: Arch;
     readonly params: Readonly<Record<string, string | number>>;
     /** A sweep when not empty: parameter -> values. */
     readonly grid: Readonly<Record<string, readonly (string | number)[]>>;
@@ -30,7 +31,7 @@ export interface PipelineConfig {
   };
   /** Which images to score: a predicate on images; null: every image without a prediction from the production model. */
   readonly score: { readonly where: string | null; readonly partitionSize: number } | null;
-  /** A cron expression for `imagelake schedule create` (informational here). */
+  /** The cron expression `imagelake schedule create` uses when given no --cron or --every. */
   readonly schedule: string | null;
 }
 
@@ -116,7 +117,7 @@ export function validatePipelineConfig(data: unknown): PipelineConfig {
     },
     train: t
       ? {
-          arch: oneOf(t.arch ?? 'mlp', 'train.arch', ['mlp', 'cnn'] as const),
+          arch: oneOf(t.arch ?? 'mlp', 'train.arch', ARCHS),
           params: Object.fromEntries(
             Object.entries(object(t.params ?? {}, 'train.params')).map(([k, v]) => [
               k,

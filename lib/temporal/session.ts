@@ -24,16 +24,10 @@ export async function withTemporal<T>(
   config: Config,
   fn: (session: TemporalSession) => Promise<T>,
 ): Promise<T> {
-  if (config.temporalAddress) {
-    const client = await connectClient(config.temporalAddress, config.namespace);
-    try {
-      return await fn({ client, inProcessWorker: false, address: config.temporalAddress });
-    } finally {
-      await client.connection.close();
-    }
-  }
-  await temporalUp(config);
-  const address = `127.0.0.1:${config.temporalPort}`;
+  const external = config.temporalAddress;
+  if (external)
+    return withTemporalClient(config, (client) => fn({ client, inProcessWorker: false, address: external }));
+  const address = await serverAddress(config);
   if (!runtimeInstalled) {
     // The in-process worker shares the terminal with progress output: errors only (an activity's failure reaches the user as the command's one-line error).
     Runtime.install({ logger: new DefaultLogger('ERROR') });
@@ -61,15 +55,17 @@ export async function withTemporal<T>(
 
 /** Runs `fn` with a client only (no worker here): for commands that manage schedules or query runs. */
 export async function withTemporalClient<T>(config: Config, fn: (client: Client) => Promise<T>): Promise<T> {
-  let address = config.temporalAddress;
-  if (!address) {
-    await temporalUp(config);
-    address = `127.0.0.1:${config.temporalPort}`;
-  }
-  const client = await connectClient(address, config.namespace);
+  const client = await connectClient(await serverAddress(config), config.namespace);
   try {
     return await fn(client);
   } finally {
     await client.connection.close();
   }
+}
+
+/** TEMPORAL_ADDRESS, or the embedded local dev server, started when it is not running. */
+async function serverAddress(config: Config): Promise<string> {
+  if (config.temporalAddress) return config.temporalAddress;
+  await temporalUp(config);
+  return `127.0.0.1:${config.temporalPort}`;
 }

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../cli/run-cli.js';
@@ -40,6 +40,27 @@ describe('pipeline schedules (Temporal Schedules on the real server)', () => {
       expect(summary.stages.find((s) => s.name === 'ingest')?.status).toBeDefined();
       expect((await runCli(['schedule', 'delete', name], env)).code).toBe(0);
       await expect(handle.describe()).rejects.toThrow(/not found/i);
+    });
+  });
+
+  it("without --cron or --every, the config's schedule field is the cron", async () => {
+    await withTestWorker(async ({ client, taskQueue, lakeUri }) => {
+      const env = { TEMPORAL_ADDRESS: testStack().temporalAddress, IMAGELAKE_TASK_QUEUE: taskQueue };
+      const name = `cfg-${taskQueue}`;
+      const config = await tinyConfig(lakeUri);
+      writeFileSync(config, `${readFileSync(config, 'utf8')}schedule: "0 3 * * *"\n`);
+      const created = await runCli(['schedule', 'create', name, '--config', config], env);
+      expect(created.stdout).toContain('cron "0 3 * * *"');
+      const handle = client.schedule.getHandle(name);
+      const spec = (await handle.describe()).spec;
+      expect(JSON.stringify(spec)).toMatch(/"hour":\[\{"start":3/);
+      await handle.delete();
+      const refused = await runCli(
+        ['schedule', 'create', `${name}-x`, '--config', await tinyConfig(lakeUri)],
+        env,
+      );
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toMatch(/give --cron or --every, or a schedule field/);
     });
   });
 
