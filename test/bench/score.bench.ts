@@ -4,17 +4,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { findFashionMnist, FASHION_MNIST_CLASSES, openIdxPair } from '../../lib/idx/index.js';
+import { findFashionMnist, openIdxPair } from '../../lib/idx/index.js';
 import { buildModel, initBackend, predictProbabilities } from '../../lib/model/index.js';
-import {
-  BatchScoreWorkflow,
-  DatasetCreateWorkflow,
-  IngestWorkflow,
-  TrainWorkflow,
-} from '../../workflows/index.js';
+import { BatchScoreWorkflow, TrainWorkflow } from '../../workflows/index.js';
 import { startStack } from '../setup/start-stack.js';
 import { figure, type Benchmark, type Figure } from './harness.js';
-import { peakRssMiB, startWorkers, stopWorkers } from './workers.js';
+import { fashionTrainLake, peakRssMiB, startWorkers, stopWorkers } from './workers.js';
 
 /** Issue 7's target: batch scoring end to end (read Avro, tensors, predict, Parquet, commit) over the 60k training images. */
 export const benchmark: Benchmark = {
@@ -37,22 +32,7 @@ export const benchmark: Benchmark = {
           workflowId: `bench-${randomBytes(4).toString('hex')}`,
           args: [args] as never,
         }) as Promise<T>;
-      await run(IngestWorkflow, {
-        lakeUri,
-        source: { kind: 'idx', images: fm.trainImages, labels: fm.trainLabels },
-        labels: { kind: 'idx' },
-        classes: [...FASHION_MNIST_CLASSES],
-        normalize: {},
-      });
-      await run(DatasetCreateWorkflow, {
-        lakeUri,
-        name: 'fm',
-        query: 'SELECT image_id FROM images',
-        split: { train: 0.9, val: 0.1, test: 0 },
-        seed: 1,
-        stratify: false,
-        classes: null,
-      });
+      await fashionTrainLake(client, taskQueue, lakeUri);
       const model = await run<{ modelId: string }>(TrainWorkflow, {
         lakeUri,
         dataset: 'fm',

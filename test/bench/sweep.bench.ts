@@ -3,18 +3,16 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FASHION_MNIST_CLASSES, findFashionMnist } from '../../lib/idx/index.js';
-import { DatasetCreateWorkflow, IngestWorkflow, SweepWorkflow } from '../../workflows/index.js';
+import { SweepWorkflow } from '../../workflows/index.js';
 import { startStack } from '../setup/start-stack.js';
 import { figure, type Benchmark } from './harness.js';
-import { startWorkers, stopWorkers } from './workers.js';
+import { fashionTrainLake, startWorkers, stopWorkers } from './workers.js';
 
 /** Issue 5's sweep target: 8 trials x 2 epochs on 2 worker processes against 1. */
 export const benchmark: Benchmark = {
   name: 'sweep of 8 mlp trials x 2 epochs, 2 workers against 1',
   issue: 5,
   async run() {
-    const fm = findFashionMnist();
     const { stack, stop } = await startStack({ s3: false });
     const connection = await Connection.connect({ address: stack.temporalAddress });
     const client = new Client({ connection });
@@ -37,22 +35,7 @@ export const benchmark: Benchmark = {
               args: [args] as never,
             }) as Promise<T>;
           if (count === 1) {
-            await run(IngestWorkflow, {
-              lakeUri,
-              source: { kind: 'idx', images: fm.trainImages, labels: fm.trainLabels },
-              labels: { kind: 'idx' },
-              classes: [...FASHION_MNIST_CLASSES],
-              normalize: {},
-            });
-            await run(DatasetCreateWorkflow, {
-              lakeUri,
-              name: 'fm',
-              query: 'SELECT image_id FROM images',
-              split: { train: 0.9, val: 0.1, test: 0 },
-              seed: 1,
-              stratify: false,
-              classes: null,
-            });
+            await fashionTrainLake(client, taskQueue, lakeUri);
           }
           const start = performance.now();
           // A different seed per worker count: new model ids, so nothing is skipped as already trained.

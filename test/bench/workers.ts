@@ -1,6 +1,10 @@
+import type { Client } from '@temporalio/client';
 import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { FASHION_MNIST_CLASSES, findFashionMnist } from '../../lib/idx/index.js';
+import { DatasetCreateWorkflow, IngestWorkflow } from '../../workflows/index.js';
 import { spawnCli } from '../cli/run-cli.js';
 
 /** Starts `imagelake worker` processes on a task queue and waits until each polls it. */
@@ -38,4 +42,38 @@ export async function stopWorkers(workers: ChildProcess[]): Promise<void> {
   for (const w of workers) w.kill('SIGTERM');
   await sleep(200);
   for (const w of workers) if (w.exitCode === null) w.kill('SIGKILL');
+}
+
+/** The 60k Fashion-MNIST training images ingested into the lake, and a dataset `fm` (90/10 train/val) of them. */
+export async function fashionTrainLake(client: Client, taskQueue: string, lakeUri: string): Promise<void> {
+  const fm = findFashionMnist();
+  const id = () => `bench-${randomBytes(4).toString('hex')}`;
+  await client.workflow.execute(IngestWorkflow, {
+    taskQueue,
+    workflowId: id(),
+    args: [
+      {
+        lakeUri,
+        source: { kind: 'idx', images: fm.trainImages, labels: fm.trainLabels },
+        labels: { kind: 'idx' },
+        classes: [...FASHION_MNIST_CLASSES],
+        normalize: {},
+      },
+    ],
+  });
+  await client.workflow.execute(DatasetCreateWorkflow, {
+    taskQueue,
+    workflowId: id(),
+    args: [
+      {
+        lakeUri,
+        name: 'fm',
+        query: 'SELECT image_id FROM images',
+        split: { train: 0.9, val: 0.1, test: 0 },
+        seed: 1,
+        stratify: false,
+        classes: null,
+      },
+    ],
+  });
 }
