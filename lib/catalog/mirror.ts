@@ -4,12 +4,30 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Lake, ObjectInfo } from '../lake/lake.js';
 
+const MAX_PARSED = 100_000;
+
 /**
  * Local copies of a lake's small metadata objects so DuckDB can read them (httpfs cannot be
  * installed here). A local lake needs no copy; an S3 object is fetched again only when its ETag changes.
  */
 export class MetadataMirror {
+  /** Parsed committed objects by lake, key and ETag: manifests never change once published. */
+  private readonly parsed = new Map<string, unknown>();
+
   constructor(private readonly cacheDir: string) {}
+
+  /**
+   * A small object of the lake, parsed once per process and ETag: a long-lived worker opening the
+   * catalog again reads only the manifests published since.
+   */
+  async parsedOf<T>(lake: Lake, info: ObjectInfo, parse: (text: string) => T): Promise<T> {
+    const id = `${lake.uri}\n${info.key}\n${info.etag}`;
+    if (this.parsed.has(id)) return this.parsed.get(id) as T;
+    const value = parse(await readFile(await this.localFileOf(lake, info), 'utf8'));
+    if (this.parsed.size >= MAX_PARSED) this.parsed.clear(); // bounded memory: start over
+    this.parsed.set(id, value);
+    return value;
+  }
 
   async localFile(lake: Lake, key: string): Promise<string> {
     const direct = lake.localPath(key);

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import type { Lake, ObjectInfo } from '../lake/lake.js';
 import { mapLimit } from '../util/map-limit.js';
 import type { MetadataMirror } from './mirror.js';
@@ -34,7 +33,7 @@ export async function loadSnapshot(lake: Lake, mirror: MetadataMirror): Promise<
   const manifests = await mapLimit(
     manifestInfos.filter((o) => o.key.endsWith('.json')),
     MIRROR_CONCURRENCY,
-    async (info) => parseManifest(info.key, await readFile(await mirror.localFileOf(lake, info), 'utf8')),
+    (info) => mirror.parsedOf(lake, info, (text) => parseManifest(info.key, text)),
   );
   const wanted: { table: TableName; info: ObjectInfo }[] = [];
   for (const m of manifests) {
