@@ -66,9 +66,12 @@ export async function BatchScoreWorkflow(input: BatchScoreInput): Promise<BatchS
     onlyUnscored: input.onlyUnscored ?? false,
   });
   const state = { ...(input.state ?? { next: 0, succeeded: 0, failed: 0, images: 0 }) };
+  const first = state.next;
   const stop = Math.min(run.partitions, state.next + (input.partitionsPerRun ?? 500));
+  // Stop taking partitions when the server says the history is getting long (at least one per run).
+  const mayStart = () => state.next < stop && (state.next === first || !workflowInfo().continueAsNewSuggested);
   const worker = async (): Promise<void> => {
-    while (state.next < stop) {
+    while (mayStart()) {
       const partition = state.next++;
       try {
         const commit = await scorePartition({ lakeUri: input.lakeUri, runId, partition });

@@ -101,9 +101,11 @@ export async function IngestWorkflow(input: IngestInput): Promise<IngestSummary>
 
   const end = Math.min(plan.chunkCount, state.nextChunk + chunksPerRun);
   let next = state.nextChunk;
+  // Stop starting chunks when the server says the history is getting long (at least one per run).
+  const mayStart = () => next < end && (next === state.nextChunk || !workflowInfo().continueAsNewSuggested);
   const inFlight = new Set<Promise<void>>();
-  while (next < end || inFlight.size > 0) {
-    while (next < end && inFlight.size < parallelism) {
+  while (mayStart() || inFlight.size > 0) {
+    while (mayStart() && inFlight.size < parallelism) {
       const chunk = next++;
       const task: Promise<void> = ingestChunk({
         lakeUri: input.lakeUri,
@@ -132,11 +134,11 @@ export async function IngestWorkflow(input: IngestInput): Promise<IngestSummary>
     }
     await Promise.race(inFlight);
   }
-  if (end < plan.chunkCount) {
-    // Large sources: a fresh history per `chunksPerRun` chunks, same run id.
+  if (next < plan.chunkCount) {
+    // Large sources: a fresh history per `chunksPerRun` chunks or when suggested, same run id.
     return continueAsNew<typeof IngestWorkflow>({
       ...input,
-      state: { plan, nextChunk: end, counts, ingestTimeMs: state.ingestTimeMs },
+      state: { plan, nextChunk: next, counts, ingestTimeMs: state.ingestTimeMs },
     });
   }
   update('committing');

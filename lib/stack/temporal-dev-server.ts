@@ -8,6 +8,8 @@ export interface TemporalDevServerOptions {
   /** SQLite file that keeps workflows across restarts; undefined keeps them in memory. */
   readonly dbFile?: string;
   readonly headless?: boolean;
+  /** Server dynamic config, e.g. a small `limit.historyCount.error` to test continue-as-new. */
+  readonly dynamicConfig?: Readonly<Record<string, string | number | boolean>>;
 }
 
 /** The real Temporal server as shipped in the Temporal CLI (`temporal server start-dev`), on loopback. */
@@ -15,6 +17,8 @@ export function temporalDevServer(options: TemporalDevServerOptions): ServiceSpe
   const host = '127.0.0.1';
   const args = ['server', 'start-dev', '--ip', host, '--port', String(options.port), '--log-level', 'warn'];
   if (options.dbFile) args.push('--db-filename', options.dbFile);
+  for (const [key, value] of Object.entries(options.dynamicConfig ?? {}))
+    args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   if (options.headless) args.push('--headless');
   else args.push('--ui-ip', host, '--ui-port', String(options.uiPort));
   return {

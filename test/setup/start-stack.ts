@@ -8,13 +8,13 @@ import { findBinary } from '../../lib/stack/binaries.js';
 import { minioServer, newMinioCredentials } from '../../lib/stack/minio-server.js';
 import { freePort } from '../../lib/stack/ports.js';
 import { startService, stopService } from '../../lib/stack/service.js';
-import { temporalDevServer } from '../../lib/stack/temporal-dev-server.js';
+import { temporalDevServer, type TemporalDevServerOptions } from '../../lib/stack/temporal-dev-server.js';
 import type { TestStack } from './stack.js';
 
 /** Starts a real Temporal dev server (and MinIO unless `s3: false`) on free loopback ports. */
 export async function startStack(
-  options: { s3?: boolean } = {},
-): Promise<{ stack: TestStack; stop: () => Promise<void> }> {
+  options: { s3?: boolean; temporalDynamicConfig?: TemporalDevServerOptions['dynamicConfig'] } = {},
+): Promise<{ stack: TestStack; stop: () => Promise<void>; restartTemporal: () => Promise<void> }> {
   const { cacheDir } = loadConfig();
   const dir = await mkdtemp(join(tmpdir(), 'imagelake-stack-'));
   const temporalPort = await freePort();
@@ -27,6 +27,7 @@ export async function startStack(
     uiPort: 0,
     headless: true,
     dbFile: join(dir, 'temporal.db'),
+    dynamicConfig: options.temporalDynamicConfig,
   });
   const withS3 = options.s3 !== false;
   await Promise.all([
@@ -54,6 +55,11 @@ export async function startStack(
       temporalAddress: `127.0.0.1:${temporalPort}`,
       stateDir: dir,
       s3: { endpoint, bucket, ...credentials },
+    },
+    // Same port and SQLite file: workflows survive, as after a real server restart.
+    restartTemporal: async () => {
+      await stopService(dir, 'temporal');
+      await startService(dir, temporal);
     },
     stop: async () => {
       await stopService(dir, 'temporal');
