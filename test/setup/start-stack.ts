@@ -14,7 +14,11 @@ import type { TestStack } from './stack.js';
 /** Starts a real Temporal dev server (and MinIO unless `s3: false`) on free loopback ports. */
 export async function startStack(
   options: { s3?: boolean; temporalDynamicConfig?: TemporalDevServerOptions['dynamicConfig'] } = {},
-): Promise<{ stack: TestStack; stop: () => Promise<void>; restartTemporal: () => Promise<void> }> {
+): Promise<{
+  stack: TestStack;
+  stop: () => Promise<void>;
+  restartTemporal: (whileDown?: () => Promise<void>) => Promise<void>;
+}> {
   const { cacheDir } = loadConfig();
   const dir = await mkdtemp(join(tmpdir(), 'imagelake-stack-'));
   const temporalPort = await freePort();
@@ -57,8 +61,9 @@ export async function startStack(
       s3: { endpoint, bucket, ...credentials },
     },
     // Same port and SQLite file: workflows survive, as after a real server restart.
-    restartTemporal: async () => {
+    restartTemporal: async (whileDown) => {
       await stopService(dir, 'temporal');
+      await whileDown?.();
       await startService(dir, temporal);
     },
     stop: async () => {
