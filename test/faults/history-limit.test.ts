@@ -22,7 +22,10 @@ async function fashionIdx100k(): Promise<{ images: string; labels: string; disti
   const test = await openIdxPair(fm.testImages, fm.testLabels);
   const pixels: Buffer[] = [];
   const labels: number[] = [];
-  for (const [pair, n] of [[train, 60_000], [test, 10_000]] as const)
+  for (const [pair, n] of [
+    [train, 60_000],
+    [test, 10_000],
+  ] as const)
     for (let i = 0; i < n; i++) {
       pixels.push(Buffer.from(pair.image(i)));
       labels.push(pair.label(i));
@@ -36,7 +39,8 @@ async function fashionIdx100k(): Promise<{ images: string; labels: string; disti
   }
   const distinct = new Set(pixels.map((p) => createHash('sha256').update(p).digest('hex'))).size;
   const dir = mkdtempSync(join(tmpdir(), 'imagelake-100k-'));
-  const header = (magic: number, dims: number[]) => Buffer.from(new Uint32Array([magic, ...dims]).buffer).swap32();
+  const header = (magic: number, dims: number[]) =>
+    Buffer.from(new Uint32Array([magic, ...dims]).buffer).swap32();
   const images = join(dir, 'images-idx3-ubyte');
   const labelsFile = join(dir, 'labels-idx1-ubyte');
   writeFileSync(images, Buffer.concat([header(0x803, [ITEMS, 28, 28]), ...pixels]));
@@ -56,7 +60,10 @@ it('a source of 100,000 items under a small server history limit continues as ne
   });
   const taskQueue = `limit-${randomBytes(4).toString('hex')}`;
   const lakeUri = mkdtempSync(join(tmpdir(), 'imagelake-limit-'));
-  const worker = spawnCli(['worker'], { TEMPORAL_ADDRESS: stack.temporalAddress, IMAGELAKE_TASK_QUEUE: taskQueue });
+  const worker = spawnCli(['worker'], {
+    TEMPORAL_ADDRESS: stack.temporalAddress,
+    IMAGELAKE_TASK_QUEUE: taskQueue,
+  });
   const connection = await Connection.connect({ address: stack.temporalAddress });
   const client = new Client({ connection });
   try {

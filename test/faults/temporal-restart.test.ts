@@ -18,7 +18,10 @@ it('the Temporal dev server restarted mid-ingest on its kept SQLite file: the sa
   const taskQueue = `restart-${randomBytes(4).toString('hex')}`;
   const lakeUri = mkdtempSync(join(tmpdir(), 'imagelake-restart-'));
   const fm = findFashionMnist();
-  const worker = spawnCli(['worker'], { TEMPORAL_ADDRESS: stack.temporalAddress, IMAGELAKE_TASK_QUEUE: taskQueue });
+  const worker = spawnCli(['worker'], {
+    TEMPORAL_ADDRESS: stack.temporalAddress,
+    IMAGELAKE_TASK_QUEUE: taskQueue,
+  });
   let workerLog = '';
   worker.stderr?.on('data', (d: Buffer) => (workerLog += d.toString()));
   const connection = await Connection.connect({ address: stack.temporalAddress });

@@ -1,0 +1,92 @@
+import { Client, Connection } from '@temporalio/client';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { expect, it } from 'vitest';
+import { findFashionMnist } from '../../lib/idx/index.js';
+import { IngestWorkflow } from '../../workflows/index.js';
+import { spawnCli } from '../cli/run-cli.js';
+import { testStack } from '../setup/stack.js';
+
+/** Every file under a local lake with the sha256 of its bytes. */
+function lakeDigest(root: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const entry of readdirSync(root, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath, entry.name);
+    out[relative(root, path)] = createHash('sha256').update(readFileSync(path)).digest('hex');
+  }
+  return out;
+}
+
+it('an activity whose worker stops heartbeating (SIGSTOP) is retried on another worker; the stalled worker, resumed after the commit, changes nothing', async () => {
+  const stack = testStack();
+  const taskQueue = `stall-${randomBytes(4).toString('hex')}`;
+  const lakeUri = mkdtempSync(join(tmpdir(), 'imagelake-stall-'));
+  const env = { TEMPORAL_ADDRESS: stack.temporalAddress, IMAGELAKE_TASK_QUEUE: taskQueue };
+  const fm = findFashionMnist();
+  const connection = await Connection.connect({ address: stack.temporalAddress });
+  const client = new Client({ connection });
+  // One activity slot: while it runs its chunk, the worker has no activity poll open to swallow the retry.
+  const stalled = spawnCli(['worker', '--max-activities', '1'], env);
+  let rescuer: ReturnType<typeof spawnCli> | undefined;
+  try {
+    const workflowId = `stall-${taskQueue}`;
+    const handle = await client.workflow.start(IngestWorkflow, {
+      taskQueue,
+      workflowId,
+      args: [
+        {
+          lakeUri,
+          source: { kind: 'idx', images: fm.testImages, labels: fm.testLabels },
+          labels: { kind: 'idx' },
+          classes: null,
+          normalize: {},
+          chunkSize: 2500,
+          partSize: 100,
+          parallelism: 1,
+          heartbeatTimeout: '3s',
+        },
+      ],
+    });
+    const staging = join(lakeUri, 'ingest', workflowId, 'staging');
+    const parts = () =>
+      existsSync(staging) ? readdirSync(staging).filter((f) => f.endsWith('.json')).length : 0;
+    await expect.poll(parts, { timeout: 60_000, interval: 10 }).toBeGreaterThanOrEqual(2);
+    rescuer = spawnCli(['worker'], env);
+    stalled.kill('SIGSTOP'); // alive, holding its activity, but silent
+    expect(parts()).toBeLessThan(100); // stalled mid-run, not after it
+
+    const summary = await handle.result();
+    expect(summary).toMatchObject({
+      seen: 10_000,
+      ingested: 10_000,
+      duplicates: 0,
+      quarantined: 0,
+      batches: 100,
+    });
+
+    // The stalled attempt timed out on its heartbeat and a later attempt ran on the other worker.
+    const history = await handle.fetchHistory();
+    const retried = (history.events ?? [])
+      .map((e) => e.activityTaskStartedEventAttributes)
+      .filter((a) => a && (a.attempt ?? 1) > 1);
+    expect(retried.length).toBeGreaterThanOrEqual(1);
+    for (const a of retried) expect(a!.identity).toMatch(new RegExp(`^${rescuer.pid}@`));
+
+    // Resume the stalled worker after the commit: its late attempt learns it is gone and writes nothing new.
+    const before = lakeDigest(lakeUri);
+    stalled.kill('SIGCONT');
+    await sleep(8000); // several heartbeat intervals of the resumed worker
+    expect(stalled.exitCode).toBeNull();
+    expect(lakeDigest(lakeUri)).toEqual(before);
+    expect((await handle.result()).ingested).toBe(10_000);
+  } finally {
+    stalled.kill('SIGCONT');
+    stalled.kill('SIGKILL');
+    rescuer?.kill('SIGKILL');
+    await connection.close();
+  }
+});
