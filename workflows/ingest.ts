@@ -10,12 +10,6 @@ import type { IngestSource } from '../lib/ingest/source.js';
 import { ingestProgressQuery, type IngestProgress } from './definitions.js';
 import { activityRetry } from './retry.js';
 
-const { planIngest, commitIngest } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 minutes',
-  heartbeatTimeout: '2 minutes',
-  retry: activityRetry,
-});
-
 export interface IngestInput {
   readonly lakeUri: string;
   readonly source: IngestSource;
@@ -52,7 +46,9 @@ export async function IngestWorkflow(input: IngestInput): Promise<IngestSummary>
   const runId = workflowInfo().workflowId;
   const parallelism = input.parallelism ?? 4;
   const chunksPerRun = input.chunksPerRun ?? 200;
-  const { ingestChunk } = proxyActivities<Activities>({
+  // Every ingest activity heartbeats (on a timer where it has no progress points): a dead worker
+  // is noticed within the heartbeat timeout.
+  const { planIngest, ingestChunk, commitIngest } = proxyActivities<Activities>({
     startToCloseTimeout: '30 minutes',
     heartbeatTimeout: input.heartbeatTimeout ?? '30 seconds',
     retry: activityRetry,

@@ -1,4 +1,3 @@
-import { Context } from '@temporalio/activity';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +9,7 @@ import type { IngestCounts, IngestManifest } from '../../lib/ingest/manifest.js'
 import type { IngestSource } from '../../lib/ingest/source.js';
 import type { Lake } from '../../lib/lake/lake.js';
 import type { ActivityDeps } from '../deps.js';
+import { heartbeatDuring } from '../heartbeat-during.js';
 import { committedManifests } from './committed.js';
 import type { PartReport } from './write-part.js';
 
@@ -42,7 +42,9 @@ const TABLE_SQL: Record<Exclude<IngestTable, 'batches'>, string> = {
 
 /** Combines the staged parts into the run's tables and publishes the manifest: the commit. */
 export function createCommitIngest(deps: ActivityDeps) {
-  return async function commitIngest(input: CommitIngestInput): Promise<IngestSummary> {
+  return (input: CommitIngestInput): Promise<IngestSummary> => heartbeatDuring(() => commitIngest(input));
+
+  async function commitIngest(input: CommitIngestInput): Promise<IngestSummary> {
     const lake = deps.lakes.open(input.lakeUri);
     const manifestKey = ingestLayout.manifest(input.runId);
     if (await lake.head(manifestKey))
@@ -54,7 +56,6 @@ export function createCommitIngest(deps: ActivityDeps) {
       else if (o.key.endsWith('.json'))
         staged.reports.push(JSON.parse((await lake.get(o.key)).toString()) as PartReport);
     }
-    Context.current().heartbeat({ stagedParts: staged.reports.length });
     const dir = await mkdtemp(join(tmpdir(), 'imagelake-commit-'));
     const connection = await (await deps.duckdb()).connect();
     try {
@@ -106,7 +107,7 @@ export function createCommitIngest(deps: ActivityDeps) {
       connection.closeSync();
       await rm(dir, { recursive: true, force: true });
     }
-  };
+  }
 }
 
 const BATCH_COLUMNS = [

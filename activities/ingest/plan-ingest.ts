@@ -13,6 +13,7 @@ import type { IngestSource } from '../../lib/ingest/source.js';
 import { openIdxPair } from '../../lib/idx/index.js';
 import type { Lake } from '../../lib/lake/lake.js';
 import type { ActivityDeps } from '../deps.js';
+import { heartbeatDuring } from '../heartbeat-during.js';
 import { openSourceRoot } from './source-root.js';
 import { readFile } from 'node:fs/promises';
 
@@ -30,7 +31,9 @@ export interface PlanIngestInput {
  * carries counts. Idempotent: once plan.json exists, a retry returns it unchanged.
  */
 export function createPlanIngest({ lakes }: ActivityDeps) {
-  return async function planIngest(input: PlanIngestInput): Promise<IngestPlan> {
+  return (input: PlanIngestInput): Promise<IngestPlan> => heartbeatDuring(() => planIngest(input));
+
+  async function planIngest(input: PlanIngestInput): Promise<IngestPlan> {
     const lake = lakes.open(input.lakeUri);
     const planKey = ingestLayout.plan(input.runId);
     if (await lake.head(planKey)) return JSON.parse((await lake.get(planKey)).toString()) as IngestPlan;
@@ -42,7 +45,6 @@ export function createPlanIngest({ lakes }: ActivityDeps) {
     const classes = input.classes ? [...input.classes] : inferClasses(labels);
     for (const [i, chunk] of chunks.entries()) {
       await lake.put(ingestLayout.planChunk(input.runId, i), JSON.stringify(chunk));
-      Context.current().heartbeat({ planned: i + 1 });
     }
     const plan: IngestPlan = {
       runId: input.runId,
@@ -56,7 +58,7 @@ export function createPlanIngest({ lakes }: ActivityDeps) {
     if (!(await lake.putIfAbsent(planKey, JSON.stringify(plan))))
       return JSON.parse((await lake.get(planKey)).toString()) as IngestPlan;
     return plan;
-  };
+  }
 }
 
 async function listFiles(input: PlanIngestInput, open: (uri: string) => Lake) {
