@@ -9,5 +9,6 @@ export const activityRetry: RetryPolicy = {
   backoffCoefficient: 2,
   maximumInterval: '30s',
   maximumAttempts: 12,
-  nonRetryableErrorTypes: ['UserError'],
+  // A failure's type is the error's class name: list UserError and each of its subclasses.
+  nonRetryableErrorTypes: ['UserError', 'AliasConflictError'],
 };

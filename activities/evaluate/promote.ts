@@ -15,6 +15,8 @@ export interface PromoteInput {
   readonly split?: SplitName;
   /** Absent: promote without a gate (a manual decision, recorded as such). */
   readonly gate?: Partial<GateConfig>;
+  /** Promote only if the alias points to this model now (null: unset); otherwise a conflict. */
+  readonly ifCurrent?: string | null;
 }
 
 export interface PromotionRecord extends GateDecision {
@@ -41,6 +43,13 @@ export function createPromoteModel(deps: ActivityDeps) {
     const alias = validateAlias(input.alias);
     const card = await resolveModel(lake, input.candidate);
     const current = await currentAlias(lake, alias);
+    // Already pointing here (say, our own earlier attempt moved it): nothing to move, no conflict.
+    const alreadyHere = current?.modelId === card.id;
+    if (input.ifCurrent !== undefined && !alreadyHere && (current?.modelId ?? null) !== input.ifCurrent)
+      throw new AliasConflictError(
+        alias,
+        `points to ${current?.modelId ?? 'nothing'}, not ${input.ifCurrent ?? 'nothing'} as expected`,
+      );
     let decision: GateDecision = { promote: true, reasons: ['manual promotion: no gate'] };
     let datasetRef: string | null = null;
     let candidateEval: string | null = null;
@@ -74,7 +83,7 @@ export function createPromoteModel(deps: ActivityDeps) {
       ...decision,
       decidedAt: new Date().toISOString(),
     };
-    if (decision.promote) {
+    if (decision.promote && !alreadyHere) {
       try {
         await moveAlias(lake, alias, card.id, decision.reasons.join('; '), current);
       } catch (error) {

@@ -41,6 +41,7 @@ export function registerModels(program: Command): void {
     .requiredOption('--alias <name>', 'production, candidate or any name')
     .option('--gate', 'evaluate first and promote only when the gate passes (exit 1 with the reasons if not)')
     .option('--dataset <ref>', "dataset version to judge on (default: the candidate's own)")
+    .option('--if-current <model>', 'only if the alias points to this model now ("none": unset), else exit 1')
     .option(
       '--max-error <rate>',
       'acceptable error level, fixed in advance',
@@ -60,7 +61,18 @@ export function registerModels(program: Command): void {
         client.workflow.execute(PromoteWorkflow, {
           workflowId: `promote-${flags.alias}-${Date.now()}`,
           taskQueue: config.taskQueue,
-          args: [{ lakeUri, candidate: model, alias: flags.alias, dataset: flags.dataset, gate }],
+          args: [
+            {
+              lakeUri,
+              candidate: model,
+              alias: flags.alias,
+              dataset: flags.dataset,
+              gate,
+              ...(flags.ifCurrent === undefined
+                ? {}
+                : { ifCurrent: flags.ifCurrent === 'none' ? null : flags.ifCurrent }),
+            },
+          ],
         }),
       );
       for (const reason of record.reasons) console.log(`  ${reason}`);
@@ -121,6 +133,7 @@ interface PromoteFlags {
   alias: string;
   gate?: boolean;
   dataset?: string;
+  ifCurrent?: string;
   maxError: number;
   tolerance: number;
   minClassRecall: number;

@@ -35,12 +35,10 @@ export async function currentAlias(lake: Lake, alias: string): Promise<AliasMove
   return (await aliasHistory(lake, alias)).at(-1);
 }
 
-/** Thrown when another writer moved the alias between our read and our write. */
+/** Thrown when another writer moved the alias between our read and our write, or it is not where the caller expects. */
 export class AliasConflictError extends UserError {
-  constructor(alias: string, version: number) {
-    super(
-      `models: alias "${alias}" was moved by someone else (version ${version} exists); read it again and retry`,
-    );
+  constructor(alias: string, what: string) {
+    super(`models: alias "${alias}" ${what}; read it again and retry`);
   }
 }
 
@@ -69,6 +67,6 @@ export async function moveAlias(
   if (
     !(await lake.putIfAbsent(registryLayout.aliasVersion(alias, move.version), JSON.stringify(move, null, 2)))
   )
-    throw new AliasConflictError(alias, move.version);
+    throw new AliasConflictError(alias, `was moved by someone else (version ${move.version} exists)`);
   return move;
 }

@@ -16,17 +16,11 @@ import {
   LabelImportWorkflow,
   type CreateDatasetInput,
 } from '../../workflows/index.js';
-import { withTestWorker } from '../setup/temporal.js';
+import { innermost, withTestWorker } from '../setup/temporal.js';
 import { catalogRows, ingestFashion, queryRows } from './helpers.js';
 
 const split = { train: 0.8, val: 0.1, test: 0.1 };
 
-/** The activity's own message under the workflow and activity failure layers. */
-const innermost = (error: unknown): string => {
-  let e = error as Error | undefined;
-  while (e?.cause instanceof Error) e = e.cause;
-  return e?.message ?? String(error);
-};
 
 describe('catalog over a real ingest', () => {
   it('shows committed metadata in every view; stock DuckDB and pyarrow read the same; the sandbox cannot write into the lake', async () => {

@@ -51,3 +51,10 @@ export async function withTestWorker<T>(fn: (ctx: TestWorkerContext) => Promise<
     await closeActivityDeps(deps);
   }
 }
+
+/** The activity's own message under the workflow and activity failure layers. */
+export function innermost(error: unknown): string {
+  let e = error as Error | undefined;
+  while (e?.cause instanceof Error) e = e.cause;
+  return e?.message ?? String(error);
+}
