@@ -1,8 +1,8 @@
 import sharp, { type Sharp } from 'sharp';
-import { deflateSync, crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { ImageRejectedError, normalizeImage, sniffFormat } from '../../../lib/image/index.js';
 import { decodeGrayPng } from '../../../lib/image/png-fast.js';
+import { pngBomb } from '../../fixtures/hostile-images.js';
 
 // A 28x28 "digit": a light ring on a dark background, with anti-aliased edges.
 const digit = new Uint8Array(28 * 28).map((_, i) => {
@@ -156,27 +156,6 @@ describe('normalizeImage', () => {
 });
 
 describe('hostile and broken inputs are rejected with a reason', () => {
-  const chunk = (type: string, body: Buffer) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(body.length);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(Buffer.concat([Buffer.from(type), body])));
-    return Buffer.concat([len, Buffer.from(type), body, crc]);
-  };
-  const bomb = () => {
-    const ihdr = Buffer.alloc(13);
-    ihdr.writeUInt32BE(20000, 0);
-    ihdr.writeUInt32BE(20000, 4);
-    ihdr.set([8, 0, 0, 0, 0], 8);
-    const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-    return Buffer.concat([
-      signature,
-      chunk('IHDR', ihdr),
-      chunk('IDAT', deflateSync(Buffer.alloc(20001))),
-      chunk('IEND', Buffer.alloc(0)),
-    ]);
-  };
-
   it.each([
     ['zero bytes', async () => new Uint8Array(0), 'empty'],
     ['a text file named .png', async () => Buffer.from('hello, not an image'), 'not-an-image'],
@@ -186,7 +165,7 @@ describe('hostile and broken inputs are rejected with a reason', () => {
         Buffer.from('<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>'),
       'format-not-allowed',
     ],
-    ['a PNG declaring 20000x20000 pixels', async () => bomb(), 'too-many-pixels'],
+    ['a PNG declaring 20000x20000 pixels', async () => pngBomb(), 'too-many-pixels'],
     [
       'a truncated PNG',
       async () => (await raw(digit, 1).png({ compressionLevel: 0 }).toBuffer()).subarray(0, 400),
