@@ -7,6 +7,8 @@ import type { LakeSnapshot } from '../../../lib/catalog/snapshot.js';
 import { TABLE_NAMES } from '../../../lib/catalog/tables.js';
 import { VIEW_NAMES } from '../../../lib/catalog/views.js';
 import { UserError } from '../../../lib/errors.js';
+import { validateDatasetName } from '../../../lib/dataset/ref.js';
+import { validateAlias } from '../../../lib/registry/aliases.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'imagelake-sandbox-'));
 const secret = join(dir, 'secret.csv');
@@ -104,6 +106,18 @@ describe('the sandboxed catalog connection', () => {
     });
     expect(reader.getRowsJS()).toEqual([[0n, hostile]]);
     await expect(sandbox.query('SELECT * FROM images')).resolves.toBeDefined();
+  });
+
+  it('treats injection strings in identifiers as names that do not exist, and names in commands are validated', async () => {
+    expect(await refusal('SELECT * FROM "images; DROP VIEW images; --"')).toMatch(/Catalog Error/);
+    expect(await refusal('SELECT "label"" FROM images; DROP VIEW images; --" FROM images')).toMatch(
+      /Binder Error/,
+    );
+    await expect(sandbox.query('SELECT count(*) FROM images')).resolves.toBeDefined();
+    for (const name of ['x"; DROP VIEW images; --', "fm' OR '1'='1", '../fm', 'fm/../../etc', 'a b'])
+      expect(() => validateDatasetName(name), name).toThrow(/dataset: invalid name/);
+    for (const name of ["prod'; --", '../production', 'Production'])
+      expect(() => validateAlias(name), name).toThrow(/models: invalid alias/);
   });
 
   it("gives DuckDB's own message for a bad query", async () => {
