@@ -11,11 +11,13 @@ import { IngestWorkflow } from '../../workflows/index.js';
 import { spawnCli } from '../cli/run-cli.js';
 import { fashionIdxSubset, queryParquet } from '../ingest/fixtures.js';
 import { testStack } from '../setup/stack.js';
+import { reliability } from '../reliability/tally.js';
 
 const CRASHING_WORKER = fileURLToPath(new URL('./support/crash-after-write-worker.ts', import.meta.url));
 
 /** Ingests 2,000 real images; the first worker dies right after its first write of a matching key. */
 async function ingestThroughCrash(crashAfterWrite: string) {
+  const tally = reliability('fault');
   const stack = testStack();
   const taskQueue = `caw-${randomBytes(4).toString('hex')}`;
   const lakeUri = mkdtempSync(join(tmpdir(), 'imagelake-caw-'));
@@ -56,7 +58,7 @@ async function ingestThroughCrash(crashAfterWrite: string) {
     expect(log).toMatch(/crash-after-write: .* written, killing the worker/);
     worker = spawnCli(['worker'], env);
     const summary = await handle.result();
-    return { lakeUri, workflowId, summary };
+    return { lakeUri, workflowId, summary, tally };
   } finally {
     crashing.kill('SIGKILL');
     worker?.kill('SIGKILL');
@@ -64,26 +66,31 @@ async function ingestThroughCrash(crashAfterWrite: string) {
   }
 }
 
-async function expectExactlyOnce(lakeUri: string, workflowId: string): Promise<void> {
+async function expectExactlyOnce(
+  lakeUri: string,
+  workflowId: string,
+  tally: ReturnType<typeof reliability>,
+): Promise<void> {
   expect(readdirSync(join(lakeUri, 'batches', workflowId))).toHaveLength(8);
   expect(readdirSync(join(lakeUri, 'manifests', 'ingest'))).toEqual([`${workflowId}.json`]);
   const images = quoteLiteral(join(lakeUri, 'meta/images', `${workflowId}.parquet`));
   const [[rows, distinct, keys]] = (await queryParquet(
     `SELECT count(*), count(DISTINCT sha256), count(DISTINCT batch_key) FROM ${images}`,
   )) as [[bigint, bigint, bigint]];
+  tally.items(2000, Number(distinct));
   expect([rows, distinct, keys].map(Number)).toEqual([2000, 2000, 8]);
 }
 
 describe('a worker killed after a write and before its activity reports', () => {
   it('after the first Avro batch: the retry rewrites the same object, no second one, one commit', async () => {
-    const { lakeUri, workflowId, summary } = await ingestThroughCrash('^batches/');
+    const { lakeUri, workflowId, summary, tally } = await ingestThroughCrash('^batches/');
     expect(summary).toMatchObject({ seen: 2000, ingested: 2000, duplicates: 0, batches: 8 });
-    await expectExactlyOnce(lakeUri, workflowId);
+    await expectExactlyOnce(lakeUri, workflowId, tally);
   });
 
   it('after publishing the commit manifest: the retry finds its own manifest, no second commit', async () => {
-    const { lakeUri, workflowId, summary } = await ingestThroughCrash('^manifests/ingest/');
+    const { lakeUri, workflowId, summary, tally } = await ingestThroughCrash('^manifests/ingest/');
     expect(summary).toMatchObject({ seen: 2000, ingested: 2000, duplicates: 0, batches: 8 });
-    await expectExactlyOnce(lakeUri, workflowId);
+    await expectExactlyOnce(lakeUri, workflowId, tally);
   });
 });

@@ -9,6 +9,7 @@ import { findFashionMnist } from '../../lib/idx/index.js';
 import { IngestWorkflow } from '../../workflows/index.js';
 import { spawnCli } from '../cli/run-cli.js';
 import { testStack } from '../setup/stack.js';
+import { reliability } from '../reliability/tally.js';
 
 /** Every file under a local lake with the sha256 of its bytes. */
 function lakeDigest(root: string): Record<string, string> {
@@ -22,6 +23,7 @@ function lakeDigest(root: string): Record<string, string> {
 }
 
 it('an activity whose worker stops heartbeating (SIGSTOP) is retried on another worker; the stalled worker, resumed after the commit, changes nothing', async () => {
+  const tally = reliability('fault');
   const stack = testStack();
   const taskQueue = `stall-${randomBytes(4).toString('hex')}`;
   const lakeUri = mkdtempSync(join(tmpdir(), 'imagelake-stall-'));
@@ -60,6 +62,7 @@ it('an activity whose worker stops heartbeating (SIGSTOP) is retried on another 
     expect(parts()).toBeLessThan(100); // stalled mid-run, not after it
 
     const summary = await handle.result();
+    tally.items(10_000, summary.ingested);
     expect(summary).toMatchObject({
       seen: 10_000,
       ingested: 10_000,

@@ -10,6 +10,7 @@ import { IngestWorkflow } from '../../workflows/index.js';
 import { spawnCli } from '../cli/run-cli.js';
 import { queryParquet } from '../ingest/fixtures.js';
 import { startStack } from '../setup/start-stack.js';
+import { reliability } from '../reliability/tally.js';
 
 const ITEMS = 100_000;
 const HISTORY_ERROR = 600; // the server terminates a run whose history reaches this many events
@@ -49,6 +50,7 @@ async function fashionIdx100k(): Promise<{ images: string; labels: string; disti
 }
 
 it('a source of 100,000 items under a small server history limit continues as new when suggested and finishes with exact counts', async () => {
+  const tally = reliability('fault');
   const source = await fashionIdx100k();
   const { stack, stop } = await startStack({
     s3: false,
@@ -107,6 +109,7 @@ it('a source of 100,000 items under a small server history limit continues as ne
     const [[rows, distinct]] = (await queryParquet(
       `SELECT count(*), count(DISTINCT sha256) FROM ${images}`,
     )) as [[bigint, bigint]];
+    tally.items(source.distinct, Number(distinct));
     expect([Number(rows), Number(distinct)]).toEqual([source.distinct, source.distinct]);
   } finally {
     worker.kill('SIGKILL');

@@ -11,8 +11,10 @@ import { IngestWorkflow } from '../../workflows/index.js';
 import { spawnCli } from '../cli/run-cli.js';
 import { testStack } from '../setup/stack.js';
 import { queryParquet } from '../ingest/fixtures.js';
+import { reliability } from '../reliability/tally.js';
 
 it('SIGKILL of the worker mid-ingest: a new worker finishes the run with exact counts, no duplicate rows or objects', async () => {
+  const tally = reliability('fault');
   const stack = testStack();
   const taskQueue = `crash-${randomBytes(4).toString('hex')}`;
   const lakeUri = mkdtempSync(join(tmpdir(), 'imagelake-crash-'));
@@ -61,6 +63,7 @@ it('SIGKILL of the worker mid-ingest: a new worker finishes the run with exact c
     const [[rows, distinct, refs]] = (await queryParquet(
       `SELECT count(*), count(DISTINCT sha256), count(DISTINCT (batch_key, record_index)) FROM ${images}`,
     )) as [[bigint, bigint, bigint]];
+    tally.items(10000, Number(distinct));
     expect([rows, distinct, refs].map(Number)).toEqual([10000, 10000, 10000]);
     const objects = readdirSync(join(lakeUri, 'batches', workflowId));
     const batches = (await queryParquet(

@@ -14,8 +14,10 @@ import { IngestWorkflow } from '../../workflows/index.js';
 import { spawnCli } from '../cli/run-cli.js';
 import { fashionPngFolder } from '../ingest/fixtures.js';
 import { testStack } from '../setup/stack.js';
+import { reliability } from '../reliability/tally.js';
 
 it('MinIO stopped for 20 s in the middle of an ingest into an S3 lake, then started again: the run completes, nothing lost', async () => {
+  const tally = reliability('fault');
   // A MinIO of this test's own, so stopping it disturbs nothing else.
   const port = await freePort();
   const env = {
@@ -62,6 +64,7 @@ it('MinIO stopped for 20 s in the middle of an ingest into an S3 lake, then star
     await sleep(20_000);
     await minioUp(config); // same data directory and credentials
     const summary = await handle.result();
+    tally.items(3000, summary.ingested + summary.duplicates);
     expect(summary).toMatchObject({ seen: 3000, ingested: 3000, duplicates: 0, quarantined: 0 });
   } finally {
     worker.kill('SIGKILL');

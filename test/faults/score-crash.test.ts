@@ -9,8 +9,10 @@ import { createDataset, ingestFashion, queryRows } from '../catalog/helpers.js';
 import { spawnCli } from '../cli/run-cli.js';
 import { testStack } from '../setup/stack.js';
 import { withTestWorker } from '../setup/temporal.js';
+import { reliability } from '../reliability/tally.js';
 
 it('SIGKILL of the worker mid-scoring: a new worker finishes the run with every partition committed exactly once', async () => {
+  const tally = reliability('fault');
   const stack = testStack();
   // A model first (in-process worker), then the scoring run on a worker process we can kill.
   const { lakeUri, modelId, deps } = await withTestWorker(async ({ client, taskQueue, lakeUri, deps }) => {
@@ -44,6 +46,7 @@ it('SIGKILL of the worker mid-scoring: a new worker finishes the run with every 
     expect(count()).toBeLessThan(50); // killed mid-run, not after it
     worker = spawnCli(['worker'], env);
     const result = await handle.result();
+    tally.items(6000, result.images);
     expect(result).toMatchObject({ selected: 6000, failed: 0 });
     expect(result.partitions).toBeGreaterThan(60); // 100 per partition, batch files never straddled
     const snapshot = await loadSnapshot(deps.lakes.open(lakeUri), deps.mirror);

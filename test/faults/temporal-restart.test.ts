@@ -11,8 +11,10 @@ import { IngestWorkflow } from '../../workflows/index.js';
 import { spawnCli } from '../cli/run-cli.js';
 import { queryParquet } from '../ingest/fixtures.js';
 import { startStack } from '../setup/start-stack.js';
+import { reliability } from '../reliability/tally.js';
 
 it('the Temporal dev server restarted mid-ingest on its kept SQLite file: the same run carries on and counts exactly', async () => {
+  const tally = reliability('fault');
   // A Temporal server of this test's own, so restarting it disturbs nothing else.
   const { stack, stop, restartTemporal } = await startStack({ s3: false });
   const taskQueue = `restart-${randomBytes(4).toString('hex')}`;
@@ -64,6 +66,7 @@ it('the Temporal dev server restarted mid-ingest on its kept SQLite file: the sa
     const [[rows, distinct]] = (await queryParquet(
       `SELECT count(*), count(DISTINCT sha256) FROM ${images}`,
     )) as [[bigint, bigint]];
+    tally.items(10_000, Number(distinct));
     expect([Number(rows), Number(distinct)]).toEqual([10_000, 10_000]);
     expect(worker.exitCode).toBeNull(); // the worker rode out the outage too
   } finally {

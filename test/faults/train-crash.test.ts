@@ -8,8 +8,10 @@ import { TrainWorkflow } from '../../workflows/index.js';
 import { createDataset, ingestFashion } from '../catalog/helpers.js';
 import { spawnCli } from '../cli/run-cli.js';
 import { testStack } from '../setup/stack.js';
+import { reliability } from '../reliability/tally.js';
 
 it('SIGKILL of the worker mid-training: the retry resumes at the epoch after the last checkpoint, not from zero', async () => {
+  reliability('fault');
   const stack = testStack();
   const taskQueue = `train-crash-${randomBytes(4).toString('hex')}`;
   const lakeUri = mkdtempSync(join(tmpdir(), 'imagelake-train-crash-'));

@@ -8,8 +8,10 @@ import { IngestWorkflow } from '../../workflows/index.js';
 import { animatedGif, pngBomb } from '../fixtures/hostile-images.js';
 import { withTestWorker } from '../setup/temporal.js';
 import { fashionPngFolder, queryParquet } from './fixtures.js';
+import { reliability } from '../reliability/tally.js';
 
 it('every hostile input of the reliability list is ingested correctly or quarantined with its reason, in bounded memory', async () => {
+  const tally = reliability('bad-input');
   const sample = readFileSync(join(await fashionPngFolder(1), 'Ankle boot', '0.png'));
   const photo = sharp(sample).resize(200, 200);
   const jpeg = await photo.clone().jpeg().toBuffer();
@@ -40,6 +42,7 @@ it('every hostile input of the reliability list is ingested correctly or quarant
     },
     'animated.gif': { bytes: await animatedGif(), expect: 'ingested:gif' }, // first frame, as documented
   };
+  tally.inputs(Object.keys(inputs).length);
   expect((await sharp(inputs['cmyk.jpg']!.bytes).metadata()).space).toBe('cmyk');
   expect((await sharp(inputs['deep.png']!.bytes).metadata()).depth).toBe('ushort');
   const dir = mkdtempSync(join(tmpdir(), 'imagelake-hostile-'));

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { NotFoundError, type Lake } from '../../lib/lake/index.js';
+import { reliability } from '../reliability/tally.js';
 
 const text = async (stream: Readable) => {
   const chunks: Buffer[] = [];
@@ -84,6 +85,7 @@ export function lakeContract(name: string, open: () => Lake): void {
     it.each(['../x', 'a//b', '/abs', 'a/%2e%2e/b', 'a\\b', 'x'.repeat(1025)])(
       'rejects key %j before any request',
       async (key) => {
+        reliability('bad-input');
         const lake = open();
         await expect(lake.put(key, 'x')).rejects.toThrow(/^lake: invalid key/);
         await expect(lake.get(key)).rejects.toThrow(/^lake: invalid key/);

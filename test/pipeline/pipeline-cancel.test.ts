@@ -6,8 +6,10 @@ import { spawnCli } from '../cli/run-cli.js';
 import { fashionIdxSubset } from '../ingest/fixtures.js';
 import { testStack } from '../setup/stack.js';
 import { withTestWorker } from '../setup/temporal.js';
+import { reliability } from '../reliability/tally.js';
 
 it('Ctrl-C on imagelake pipeline (no terminal to ask on) cancels it and leaves the lake consistent', async () => {
+  reliability('fault');
   const { images } = await fashionIdxSubset(3000); // its labels file sits beside it and is found
   await withTestWorker(async ({ client, taskQueue, lakeUri, deps }) => {
     const config = join(lakeUri, '..', `${taskQueue}.yaml`);

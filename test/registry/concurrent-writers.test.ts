@@ -8,6 +8,7 @@ import { DatasetCreateWorkflow, PromoteWorkflow, TrainWorkflow } from '../../wor
 import { catalogRows, ingestFashion } from '../catalog/helpers.js';
 import { s3Env, testStack } from '../setup/stack.js';
 import { innermost, withTestWorker } from '../setup/temporal.js';
+import { reliability } from '../reliability/tally.js';
 
 /** Reads dataset versions and the alias in a loop until stopped; fails on anything half-written. */
 function startReader(lake: Lake) {
@@ -35,6 +36,7 @@ function startReader(lake: Lake) {
 }
 
 it('two writers at once on an S3 lake: both dataset versions publish whole; of two alias moves from the same state one wins and the other gets a clear conflict; a reader meanwhile sees only whole versions', async () => {
+  const tally = reliability('fault');
   await withTestWorker(async ({ client, taskQueue, deps }) => {
     const lakeUri = `s3://${testStack().s3.bucket}/concurrent-${randomBytes(4).toString('hex')}`;
     await ingestFashion(client, taskQueue, lakeUri, 600, 'cw');
@@ -71,6 +73,10 @@ it('two writers at once on an S3 lake: both dataset versions publish whole; of t
       )) as [number, bigint][];
       expect(rows.map(([v, n]) => [Number(v), Number(n)])).toEqual(
         [...made].sort((a, b) => a.version - b.version).map((m) => [m.version, m.counts.total]),
+      );
+      tally.items(
+        600,
+        made.reduce((sum, m) => sum + m.counts.total, 0),
       );
       expect(made.reduce((sum, m) => sum + m.counts.total, 0)).toBe(600);
 

@@ -7,6 +7,7 @@ import { startService } from '../../lib/serve/server.js';
 import { TrainWorkflow } from '../../workflows/index.js';
 import { createDataset, ingestFashion } from '../catalog/helpers.js';
 import { withTestWorker } from '../setup/temporal.js';
+import { reliability } from '../reliability/tally.js';
 
 interface Answer {
   model: string;
@@ -75,12 +76,17 @@ it('serves predictions, refuses bad input with 400/413/415 and stays up, and swa
           .predictions,
       ).toHaveLength(2);
 
-      for (const [body, type, status] of [
+      const garbage = [
         ['not an image at all', 'image/png', 400],
+        ['', 'image/png', 400],
         [Buffer.alloc(300 * 1024, 1), 'image/png', 413],
         ['hello', 'text/plain', 415],
         ['{"images": 3}', 'application/json', 400],
-      ] as const) {
+        ['{"images": [', 'application/json', 400],
+        ['--x\r\n\r\n', 'multipart/form-data', 400],
+      ] as const;
+      reliability('bad-input', garbage.length);
+      for (const [body, type, status] of garbage) {
         const r = await post(body, type);
         expect(r.status, type).toBe(status);
         expect(((await r.json()) as { error: string }).error).toBeTruthy();

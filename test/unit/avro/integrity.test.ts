@@ -14,6 +14,7 @@ import {
   type BlockRef,
 } from '../../../lib/avro/container.js';
 import { makeRecords, sha256 } from './records.js';
+import { reliability } from '../../reliability/tally.js';
 
 const key = 'batches/run-1/c0-p0.avro';
 let file: Buffer;
@@ -37,12 +38,14 @@ describe('Avro image batches: damaged files', () => {
     ['before the last sync marker', () => file.length - 16],
     ['one byte short', () => file.length - 1],
   ])('detects a file cut %s by its sha256', (_name, cut) => {
+    reliability('bad-input');
     expect(() => decodeImageBatch(file.subarray(0, cut()), expected())).toThrow(
       /^avro: batch "batches\/run-1\/c0-p0.avro" has sha256 [0-9a-f]{12}…, expected [0-9a-f]{12}…$/,
     );
   });
 
   it('detects a file cut at a block boundary by its count, even when the sha256 given matches', () => {
+    reliability('bad-input');
     const cut = file.subarray(0, afterBlock(1));
     expect(() => decodeImageBatch(cut, { ...expected(), sha256: sha256(cut) })).toThrow(
       `avro: batch "${key}" has ${blocks[0]!.count + blocks[1]!.count} records, expected 1500`,
@@ -58,6 +61,7 @@ describe('Avro image batches: damaged files', () => {
     ['inside a block', () => blocks[1]!.start + 10, /is truncated inside block 1/],
     ['inside a sync marker', () => blocks[2]!.end + 3, /is truncated inside block 2/],
   ])('refuses a file cut %s even when unchecked', (_name, cut, message) => {
+    reliability('bad-input');
     expect(() => readImageBatch(file.subarray(0, cut()))).toThrow(message);
   });
 
@@ -68,12 +72,14 @@ describe('Avro image batches: damaged files', () => {
     ['in a sync marker', () => blocks[2]!.end + 5],
     ['in the last byte', () => file.length - 1],
   ])('detects a flipped bit %s', (_name, at) => {
+    reliability('bad-input');
     const damaged = Buffer.from(file);
     damaged[at()]! ^= 0x01;
     expect(() => decodeImageBatch(damaged, expected())).toThrow(/has sha256 .*, expected/);
   });
 
   it('refuses a damaged sync marker even when unchecked', () => {
+    reliability('bad-input');
     const damaged = Buffer.from(file);
     damaged[blocks[2]!.end + 5]! ^= 0x01;
     expect(() => readImageBatch(damaged)).toThrow(
@@ -85,6 +91,7 @@ describe('Avro image batches: damaged files', () => {
     ['more records than its count says', 1, /^avro: batch block 0 has \d+ bytes after its 1 records$/],
     ['fewer records than its count says', 3, /^avro: batch block 0 ends inside record 2 of 3$/],
   ])('refuses a block holding %s', (_name, count, message) => {
+    reliability('bad-input');
     const sync = Buffer.alloc(16, 7);
     const body = deflateRawSync(Buffer.concat(makeRecords(2).map((r) => imageType.toBuffer(r))));
     const header = encodeHeader({ schema: IMAGE_SCHEMA_JSON, codec: 'deflate', sync });

@@ -9,6 +9,7 @@ import { VIEW_NAMES } from '../../../lib/catalog/views.js';
 import { UserError } from '../../../lib/errors.js';
 import { validateDatasetName } from '../../../lib/dataset/ref.js';
 import { validateAlias } from '../../../lib/registry/aliases.js';
+import { reliability } from '../../reliability/tally.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'imagelake-sandbox-'));
 const secret = join(dir, 'secret.csv');
@@ -77,6 +78,7 @@ describe('the sandboxed catalog connection', () => {
     ['/* x */ EXPLAIN /* y */ ANALYZE CREATE TABLE t AS SELECT 1', /only reads/],
     ['CALL pragma_version()', /got CALL/],
   ])('refuses %s', async (sql, message) => {
+    reliability('bad-input');
     expect(await refusal(sql)).toMatch(message);
   });
 
@@ -87,6 +89,7 @@ describe('the sandboxed catalog connection', () => {
     "SELECT * FROM glob('/etc/*')",
     "SELECT * FROM read_parquet('/proc/self/environ')",
   ])('cannot read outside the catalog: %s', async (sql) => {
+    reliability('bad-input');
     expect(await refusal(sql)).toMatch(/Permission Error|disabled by configuration/);
   });
 
@@ -100,6 +103,7 @@ describe('the sandboxed catalog connection', () => {
   });
 
   it('binds user values as parameters: injection strings are just values', async () => {
+    reliability('bad-input');
     const hostile = "x' OR 1=1; DROP VIEW images; --";
     const reader = await sandbox.query('SELECT count(*) AS n, $v AS v FROM images WHERE label = $v', {
       v: hostile,
@@ -109,6 +113,7 @@ describe('the sandboxed catalog connection', () => {
   });
 
   it('treats injection strings in identifiers as names that do not exist, and names in commands are validated', async () => {
+    reliability('bad-input', 10);
     expect(await refusal('SELECT * FROM "images; DROP VIEW images; --"')).toMatch(/Catalog Error/);
     expect(await refusal('SELECT "label"" FROM images; DROP VIEW images; --" FROM images')).toMatch(
       /Binder Error/,

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { FASHION_MNIST_CLASSES, findFashionMnist, openIdxPair } from '../../../lib/idx/index.js';
 import { dir, idxFile, rawFile } from './idx-files.js';
+import { reliability } from '../../reliability/tally.js';
 
 const fixtures = fileURLToPath(new URL('../../fixtures/idx/', import.meta.url));
 const tiny = JSON.parse(readFileSync(join(fixtures, 'tiny.json'), 'utf8')) as {
@@ -59,6 +60,7 @@ describe('IDX pairs', () => {
     ['a negative label index', (p: Pair) => p.label(-1), /^idx: label -1 out of range 0..2 of /],
     ['a fractional index', (p: Pair) => p.image(0.5), /^idx: image 0.5 out of range/],
   ])('refuses %s', async (_name, call, message) => {
+    reliability('bad-input');
     const pair = await openIdxPair(
       join(fixtures, 'tiny-images-idx3-ubyte'),
       join(fixtures, 'tiny-labels-idx1-ubyte'),
@@ -140,6 +142,7 @@ describe('IDX pairs: bad input gives a clear error naming the file', () => {
       /^idx: cannot read .*\/nope-l: ENOENT$/,
     ],
   ])('%s', async (_name, make, message) => {
+    reliability('bad-input');
     const [images, labels] = make() as [string, string | null];
     await expect(openIdxPair(images, labels)).rejects.toThrow(message);
   });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ImageRejectedError, normalizeImage, sniffFormat } from '../../../lib/image/index.js';
 import { decodeGrayPng } from '../../../lib/image/png-fast.js';
 import { pngBomb } from '../../fixtures/hostile-images.js';
+import { reliability } from '../../reliability/tally.js';
 
 // A 28x28 "digit": a light ring on a dark background, with anti-aliased edges.
 const digit = new Uint8Array(28 * 28).map((_, i) => {
@@ -180,6 +181,7 @@ describe('hostile and broken inputs are rejected with a reason', () => {
       'truncated',
     ],
   ])('%s', async (_name, make, reason) => {
+    reliability('bad-input');
     expect(await rejected(await make())).toBe(reason);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validateKey, validatePrefix } from '../../../lib/lake/key.js';
+import { reliability } from '../../reliability/tally.js';
 
 const valid = [
   'a',
@@ -29,6 +30,7 @@ const invalid: [string, RegExp][] = [
 describe('lake key validation', () => {
   it.each(valid)('accepts %j', (key) => expect(validateKey(key)).toBe(key));
   it.each(invalid)('rejects %j', (key, reason) => {
+    reliability('bad-input');
     expect(() => validateKey(key)).toThrow(reason);
     expect(() => validateKey(key)).toThrow(/^lake: invalid key/);
   });

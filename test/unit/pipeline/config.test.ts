@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { validatePipelineConfig } from '../../../lib/pipeline/config.js';
+import { reliability } from '../../reliability/tally.js';
 
 const minimal = { sources: [{ path: '/data/in', labels: 'dir' }] };
 
@@ -28,5 +29,6 @@ it.each([
   [{ ...minimal, dataset: { qeury: 'x' } }, /dataset\.qeury: expected no such field/],
   [{ ...minimal, shedule: '0 2 * * *' }, /shedule: expected no such field/],
 ])('refuses %j with the path of the bad field', (config, message) => {
+  reliability('bad-input');
   expect(() => validatePipelineConfig(config)).toThrow(message);
 });
