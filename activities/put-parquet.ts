@@ -9,6 +9,7 @@ import type { ActivityDeps } from './deps.js';
 /**
  * Writes rows (given as columns) as one Parquet object of the lake: DuckDB writes a temporary
  * file, the lake gets its bytes under `key`. Same rows, same bytes, so a retry rewrites the object.
+ * `select` may shape the rows in SQL on the way out (constants, lists), which is cheaper than in JS.
  */
 export async function putParquet(
   deps: ActivityDeps,
@@ -16,12 +17,13 @@ export async function putParquet(
   key: string,
   columns: readonly ParquetColumn[],
   data: Readonly<Record<string, readonly DuckDBValue[]>>,
+  select?: (table: string) => string,
 ): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'imagelake-parquet-'));
   const connection = await (await deps.duckdb()).connect();
   try {
     const path = join(dir, 'table.parquet');
-    await writeParquet(connection, path, columns, data);
+    await writeParquet(connection, path, columns, data, select);
     await lake.put(key, await readFile(path));
   } finally {
     connection.closeSync();

@@ -50,7 +50,7 @@ async function loadHashes(
     const reader = await connection.runAndReadAll(
       `SELECT sha256 FROM read_parquet([${files.map(quoteLiteral).join(', ')}])`,
     );
-    for (const [sha] of reader.getRowsJS()) set.add(sha as string);
+    for (const sha of reader.getColumnsJS()[0] ?? []) set.add(sha as string);
   } finally {
     connection.closeSync();
   }

@@ -121,7 +121,7 @@ export async function readPartHashes(
       const reader = await connection.runAndReadAll(
         `SELECT sha256 FROM read_parquet(${quoteLiteral(file)}) WHERE status = 'ingested'`,
       );
-      for (const [sha] of reader.getRowsJS()) hashes.push(sha as string);
+      for (const sha of reader.getColumnsJS()[0] ?? []) hashes.push(sha as string);
     }
   } finally {
     connection.closeSync();

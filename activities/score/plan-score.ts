@@ -42,7 +42,8 @@ export function createPlanScore(deps: ActivityDeps) {
     // Not the id itself: it was resolved as an alias, now pinned.
     const alias = card.id === input.model ? null : input.model;
     const { sandbox } = await openCatalog(deps, lake);
-    let rows: [string, string, number, number, string][];
+    // Columns, not rows: converting 60k result rows to JS arrays took ten times longer.
+    let columns: [string[], string[], number[], number[], string[]];
     try {
       let selection: string;
       let params: Record<string, string | number> = { model: card.id };
@@ -60,7 +61,7 @@ export function createPlanScore(deps: ActivityDeps) {
       const unscored = input.onlyUnscored
         ? 'WHERE s.image_id NOT IN (SELECT image_id FROM predictions WHERE model_id = $scoredBy)'
         : '';
-      rows = (
+      const result = (
         await sandbox.query(
           `SELECT i.image_id, i.batch_key, i.record_index, b.records, b.sha256
            FROM (SELECT DISTINCT image_id FROM (${selection})) s JOIN images i USING (image_id) JOIN batches b ON b.key = i.batch_key
@@ -68,23 +69,23 @@ export function createPlanScore(deps: ActivityDeps) {
            ORDER BY i.batch_key, i.record_index`,
           input.onlyUnscored ? { ...params, scoredBy: card.id } : params,
         )
-      ).getRowsJS() as [string, string, number, number, string][];
+      ).getColumnsJS();
+      // No rows: DuckDB gives no columns at all.
+      columns = (result.length === 0 ? [[], [], [], [], []] : result) as typeof columns;
     } finally {
       sandbox.close();
     }
-    const partition = assignPartitions(
-      rows.map((r) => r[1]),
-      input.partitionSize,
-    );
+    const [imageIds, batchKeys, recordIndexes, batchRecords, batchSha256s] = columns;
+    const partition = assignPartitions(batchKeys, input.partitionSize);
     const partitions = partition.length ? partition[partition.length - 1]! + 1 : 0;
     await putParquet(deps, lake, scoreLayout.plan(input.runId), PLAN_COLUMNS, {
       partition,
-      image_id: rows.map((r) => r[0]),
-      batch_key: rows.map((r) => r[1]),
-      record_index: rows.map((r) => r[2]),
-      batch_records: rows.map((r) => r[3]),
-      batch_sha256: rows.map((r) => r[4]),
-      class_index: rows.map(() => null), // the locations format the reader takes; scoring needs no labels
+      image_id: imageIds,
+      batch_key: batchKeys,
+      record_index: recordIndexes,
+      batch_records: batchRecords,
+      batch_sha256: batchSha256s,
+      class_index: imageIds.map(() => null), // the locations format the reader takes; scoring needs no labels
     });
     const run: ScoreRun = {
       kind: 'score-run',
@@ -93,7 +94,7 @@ export function createPlanScore(deps: ActivityDeps) {
       alias,
       where: input.where,
       dataset: input.dataset,
-      selected: rows.length,
+      selected: imageIds.length,
       partitions,
       partitionSize: input.partitionSize,
       startedAt: new Date(input.startedAtMs).toISOString(),

@@ -1,15 +1,6 @@
-import {
-  DOUBLE,
-  FLOAT,
-  INTEGER,
-  LIST,
-  TIMESTAMP,
-  VARCHAR,
-  listValue,
-  timestampValue,
-  type DuckDBValue,
-} from '@duckdb/node-api';
+import { DOUBLE, FLOAT, INTEGER, VARCHAR, type DuckDBValue } from '@duckdb/node-api';
 import { Context } from '@temporalio/activity';
+import { quoteLiteral } from '../../lib/catalog/sql-quote.js';
 import { publishJson, readJson } from '../../lib/lake/json-object.js';
 import { resolveModel } from '../../lib/registry/resolve-model.js';
 import {
@@ -54,8 +45,9 @@ export function createScorePartition(deps: ActivityDeps) {
       deps,
       lake,
       key,
-      COLUMNS,
-      predictionColumns(run, card.classes, input.partition, ids, probs),
+      appendedColumns(card.classes.length),
+      predictionColumns(card.classes, ids, probs),
+      predictionsSelect(run, card.classes, input.partition),
     );
     return publishJson<PartitionCommit>(lake, commitKey, {
       kind: 'score-partition',
@@ -88,53 +80,64 @@ export function createRecordScoreFailure(deps: ActivityDeps) {
   };
 }
 
-/** One prediction row per image: best class, confidence, margin, entropy and every probability. */
+/**
+ * One prediction row per image: best class, confidence, margin, entropy and every probability.
+ * JS appends flat columns (one FLOAT per class); the SQL adds the constants and builds the list,
+ * which costs a fraction of appending a list value and four repeated strings per row.
+ */
 function predictionColumns(
-  run: ScoreRun,
   classes: readonly string[],
-  partition: number,
   ids: string[],
   probs: Float32Array,
 ): Record<string, DuckDBValue[]> {
   const k = classes.length;
-  const rows = ids.map((_, i) => {
-    const p = Array.from(probs.subarray(i * k, (i + 1) * k));
-    const order = p.map((v, c) => [v, c] as const).sort((a, b) => b[0] - a[0]);
-    const entropy = -p.reduce((s, v) => s + (v > 0 ? v * Math.log(v) : 0), 0);
-    return {
-      p,
-      best: order[0]![1],
-      confidence: order[0]![0],
-      margin: order[0]![0] - (order[1]?.[0] ?? 0),
-      entropy,
-    };
-  });
-  const at = timestampValue(BigInt(run.scoredAtMs) * 1000n);
-  return {
-    image_id: ids,
-    model_id: ids.map(() => run.modelId),
-    predicted: rows.map((r) => r.best),
-    predicted_name: rows.map((r) => classes[r.best] ?? null),
-    confidence: rows.map((r) => r.confidence),
-    margin: rows.map((r) => r.margin),
-    entropy: rows.map((r) => r.entropy),
-    probabilities: rows.map((r) => listValue(r.p)),
-    score_run: ids.map(() => run.runId),
-    partition: ids.map(() => partition),
-    scored_at: ids.map(() => at),
-  };
+  const n = ids.length;
+  const predicted = new Array<number>(n);
+  const confidence = new Array<number>(n);
+  const margin = new Array<number>(n);
+  const entropy = new Array<number>(n);
+  const columns: Record<string, DuckDBValue[]> = { image_id: ids };
+  const perClass = Array.from({ length: k }, () => new Array<number>(n));
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    let second = -1;
+    let h = 0;
+    for (let c = 0; c < k; c++) {
+      const v = probs[i * k + c]!;
+      perClass[c]![i] = v;
+      if (v > 0) h -= v * Math.log(v);
+      if (c === 0) continue;
+      if (v > probs[i * k + best]!) [second, best] = [best, c];
+      else if (second < 0 || v > probs[i * k + second]!) second = c;
+    }
+    predicted[i] = best;
+    confidence[i] = probs[i * k + best]!;
+    margin[i] = confidence[i]! - (second < 0 ? 0 : probs[i * k + second]!);
+    entropy[i] = h;
+  }
+  Object.assign(columns, { predicted, confidence, margin, entropy });
+  perClass.forEach((values, c) => (columns[`p${c}`] = values));
+  return columns;
 }
 
-const COLUMNS = [
-  { name: 'image_id', type: VARCHAR },
-  { name: 'model_id', type: VARCHAR },
-  { name: 'predicted', type: INTEGER },
-  { name: 'predicted_name', type: VARCHAR },
-  { name: 'confidence', type: DOUBLE },
-  { name: 'margin', type: DOUBLE },
-  { name: 'entropy', type: DOUBLE },
-  { name: 'probabilities', type: LIST(FLOAT) },
-  { name: 'score_run', type: VARCHAR },
-  { name: 'partition', type: INTEGER },
-  { name: 'scored_at', type: TIMESTAMP },
-];
+function appendedColumns(k: number) {
+  return [
+    { name: 'image_id', type: VARCHAR },
+    { name: 'predicted', type: INTEGER },
+    { name: 'confidence', type: DOUBLE },
+    { name: 'margin', type: DOUBLE },
+    { name: 'entropy', type: DOUBLE },
+    ...Array.from({ length: k }, (_, c) => ({ name: `p${c}`, type: FLOAT })),
+  ];
+}
+
+/** The predictions table's columns, in order, from the appended ones. */
+function predictionsSelect(run: ScoreRun, classes: readonly string[], partition: number) {
+  const names = `[${classes.map(quoteLiteral).join(', ')}]`;
+  const probabilities = `[${classes.map((_, c) => `p${c}`).join(', ')}]::FLOAT[]`;
+  return (table: string) => `SELECT image_id, ${quoteLiteral(run.modelId)} AS model_id, predicted,
+    ${names}[predicted + 1] AS predicted_name, confidence, margin, entropy, ${probabilities} AS probabilities,
+    ${quoteLiteral(run.runId)} AS score_run, ${partition}::INTEGER AS partition,
+    epoch_ms(${run.scoredAtMs}) AS scored_at
+    FROM ${table}`;
+}

@@ -18,6 +18,8 @@ export async function writeParquet(
   path: string,
   columns: readonly ParquetColumn[],
   data: Readonly<Record<string, readonly DuckDBValue[]>>,
+  /** The query whose result is written, over the appended rows (default: them as they are). */
+  select: (table: string) => string = (table) => `SELECT * FROM ${table}`,
 ): Promise<number> {
   const rowCount = data[columns[0]?.name ?? '']?.length ?? 0;
   for (const c of columns) {
@@ -43,7 +45,9 @@ export async function writeParquet(
     } finally {
       appender.closeSync();
     }
-    await connection.run(`COPY ${table} TO ${quoteLiteral(path)} (FORMAT parquet, COMPRESSION zstd)`);
+    await connection.run(
+      `COPY (${select(table)}) TO ${quoteLiteral(path)} (FORMAT parquet, COMPRESSION zstd)`,
+    );
   } finally {
     await connection.run(`DROP TABLE IF EXISTS ${table}`);
   }

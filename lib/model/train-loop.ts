@@ -136,7 +136,9 @@ export async function evaluateBatches(
 export function predictProbabilities(model: tf.LayersModel, b: Pick<LabeledBatch, 'x' | 'n'>): Float32Array {
   const inputs = inputSize(model);
   checkBatch({ x: b.x, y: new Int32Array(0), n: b.n }, inputs, 0, false);
-  const probs = tf.tidy(() => model.predict(tf.tensor2d(b.x, [b.n, inputs])) as tf.Tensor);
+  // One forward pass over the whole batch: predict() would split it into batches of 32, copying
+  // each slice out of the backend, which cost more than the matrix products here.
+  const probs = tf.tidy(() => model.apply(tf.tensor2d(b.x, [b.n, inputs]), { training: false }) as tf.Tensor);
   try {
     return (probs.dataSync() as Float32Array).slice(); // a copy: the cpu backend hands out its storage
   } finally {

@@ -5,6 +5,8 @@ import { assignPartitions } from '../../activities/score/plan-score.js';
 import { BatchScoreWorkflow, TrainWorkflow } from '../../workflows/index.js';
 import { testStack } from '../setup/stack.js';
 import { withTestWorker } from '../setup/temporal.js';
+import { quoteLiteral } from '../../lib/catalog/sql-quote.js';
+import { resolveModel } from '../../lib/registry/resolve-model.js';
 import { catalogRows, createDataset, ingestFashion } from '../catalog/helpers.js';
 
 it('assigns partitions by whole batch files, splitting only a file bigger than a partition', () => {
@@ -67,6 +69,22 @@ it('scores every selected image exactly once; a corrupted batch fails only its p
     expect(scored).toBeGreaterThan(800n);
     expect(scored).toBeLessThan(1200n);
     expect(await catalogRows(deps, lakeUri, 'SELECT count(*) FROM predictions')).toEqual([[scored]]);
+    // Each row is consistent with its own probabilities: best class, its name, confidence, margin, entropy.
+    const { classes } = await resolveModel(deps.lakes.open(lakeUri), model.modelId);
+    const classNames = `[${classes.map(quoteLiteral).join(', ')}]`;
+    expect(
+      await catalogRows(
+        deps,
+        lakeUri,
+        `SELECT count(*) FILTER (WHERE len(probabilities) <> 10
+            OR abs(list_sum(probabilities) - 1) > 1e-4
+            OR confidence <> probabilities[predicted + 1] OR confidence <> list_max(probabilities)
+            OR predicted_name <> ${classNames}[predicted + 1]
+            OR abs(margin - (confidence - list_sort(probabilities, 'DESC')[2])) > 1e-6
+            OR abs(entropy + list_sum(list_transform(probabilities, p -> CASE WHEN p > 0 THEN p * ln(p) ELSE 0 END))) > 1e-4)
+         FROM predictions`,
+      ),
+    ).toEqual([[0n]]);
 
     writeFileSync(join(lakeUri, victim), original); // repaired
     const replay = (n: number) =>
