@@ -1,24 +1,35 @@
 import { Worker } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
-import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { WORKFLOWS_PATH } from '../../lib/temporal/worker.js';
+import * as workflows from '../../workflows/index.js';
+import { reliability } from '../reliability/tally.js';
+import { recordedHistories } from './record.js';
 
-const dir = new URL('../histories/', import.meta.url);
-const histories = readdirSync(dir)
-  .filter((f) => f.endsWith('.json'))
-  .map((file) => ({ file, history: JSON.parse(readFileSync(new URL(file, dir), 'utf8')) as unknown }));
+const histories = recordedHistories();
 
 describe('replay of recorded workflow histories', () => {
-  it('has recorded histories to replay', () => expect(histories.length).toBeGreaterThan(0));
-
-  it.each(histories)('replays $file without determinism errors', async ({ file, history }) => {
-    await Worker.runReplayHistory({ workflowsPath: WORKFLOWS_PATH }, history, file);
+  it('has a recorded history for every workflow the worker registers', () => {
+    const registered = Object.entries(workflows)
+      .filter(([, v]) => typeof v === 'function')
+      .map(([name]) => name)
+      .sort();
+    expect(registered.length).toBeGreaterThan(10);
+    expect(histories.map((h) => h.workflowType).sort()).toEqual(registered);
   });
 
+  it.each(histories)(
+    'replays $workflowType ($file) without determinism errors',
+    async ({ workflowId, history }) => {
+      reliability('fault');
+      await Worker.runReplayHistory({ workflowsPath: WORKFLOWS_PATH }, history, workflowId);
+    },
+  );
+
   it('fails the replay of a deliberately altered workflow (changed without patched())', async () => {
-    const smoke = histories.find((h) => h.file === 'smoke.json');
+    reliability('fault');
+    const smoke = histories.find((h) => h.workflowType === 'SmokeWorkflow');
     expect(smoke).toBeDefined();
     const altered = fileURLToPath(new URL('./altered/index.ts', import.meta.url));
     await expect(

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { closeActivityDeps, createActivityDeps, type ActivityDeps } from '../../activities/index.js';
 import { loadConfig } from '../../lib/config.js';
 import { createWorker, WORKFLOWS_PATH } from '../../lib/temporal/worker.js';
+import { recordHistories } from '../replay/record.js';
 import { s3Env, testStack } from './stack.js';
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
@@ -44,7 +45,9 @@ export async function withTestWorker<T>(fn: (ctx: TestWorkerContext) => Promise<
     workflowBundle: await workflowBundle(),
   });
   try {
-    return await worker.runUntil(fn({ client, taskQueue, deps, lakeUri }));
+    const result = await worker.runUntil(fn({ client, taskQueue, deps, lakeUri }));
+    await recordHistories(client, taskQueue);
+    return result;
   } finally {
     await workerConnection.close();
     await connection.close();
