@@ -107,18 +107,26 @@ export function registerIngest(program: Command): void {
             return client.workflow.getHandle<typeof IngestWorkflow>(runId);
           });
         const progress = new Progress(`ingest ${runId}`);
+        // One progress query at a time, awaited before the connection closes: a query still in
+        // flight then would retry on a closed channel and crash the command after the run succeeded.
+        let polling: Promise<void> | undefined;
         const timer = setInterval(() => {
-          handle.query(ingestProgressQuery).then(
-            (p) =>
-              p.phase !== 'planning' &&
-              progress.update(p.seen, p.itemCount, p.phase === 'committing' ? '(committing)' : ''),
-            () => undefined, // a query can fail while the workflow moves between runs; the next poll retries
-          );
+          polling ??= handle
+            .query(ingestProgressQuery)
+            .then(
+              (p) => {
+                if (p.phase !== 'planning')
+                  progress.update(p.seen, p.itemCount, p.phase === 'committing' ? '(committing)' : '');
+              },
+              () => undefined, // a query can fail while the workflow moves between runs; the next poll retries
+            )
+            .finally(() => (polling = undefined));
         }, 500);
         try {
           return await handle.result();
         } finally {
           clearInterval(timer);
+          await polling;
           progress.done();
         }
       });
