@@ -9,6 +9,7 @@ import {
   type DriftThresholds,
 } from '../../lib/drift/drift.js';
 import { UserError } from '../../lib/errors.js';
+import type { ReferencePeriod } from '../../lib/drift/reference-period.js';
 import { resolveModel } from '../../lib/registry/resolve-model.js';
 import type { ActivityDeps } from '../deps.js';
 import { openCatalog } from '../catalog/snapshot.js';
@@ -20,6 +21,8 @@ export interface DriftInput {
   readonly scoreRun?: string;
   readonly windowHours?: number;
   readonly thresholds?: DriftThresholds;
+  /** Compare with the model's predictions scored in this period instead of its training set. */
+  readonly referencePeriod?: ReferencePeriod | null;
 }
 
 /** A drift check: predicted classes and image statistics of a window against the training set. */
@@ -39,7 +42,11 @@ export interface DriftReport {
 
 const BINS = 10;
 
-/** Compares the window's predicted class distribution and image statistics with the model's training split. */
+/**
+ * Compares the window's predicted class distribution and image statistics with a reference: the
+ * model's training split (and its own predictions on its latest evaluation), or its predictions
+ * in an earlier period.
+ */
 export function createComputeDrift(deps: ActivityDeps) {
   return async function computeDrift(input: DriftInput): Promise<DriftReport> {
     const lake = deps.lakes.open(input.lakeUri);
@@ -49,11 +56,6 @@ export function createComputeDrift(deps: ActivityDeps) {
     const window = input.scoreRun ? `score run ${input.scoreRun}` : `last ${input.windowHours ?? 24} h`;
     const { sandbox } = await openCatalog(deps, lake);
     try {
-      const inWindow = input.scoreRun
-        ? 'p.score_run = $run'
-        : `p.scored_at >= now()::TIMESTAMP - INTERVAL (${Number(input.windowHours ?? 24)}) HOUR`;
-      const params = { model: card.id, ...(input.scoreRun ? { run: input.scoreRun } : {}) };
-      const reference = { name: dataset.name, version: dataset.version };
       const counts = async (sql: string, p: Record<string, string | number>, n: number) => {
         const out = new Array<number>(n).fill(0);
         for (const [k, c] of (await sandbox.query(sql, p)).getRowsJS() as [number, bigint][])
@@ -61,65 +63,103 @@ export function createComputeDrift(deps: ActivityDeps) {
         return out;
       };
       const k = card.classes.length;
-      const current = await counts(
-        `SELECT p.predicted, count(*) FROM predictions p WHERE p.model_id = $model AND ${inWindow} GROUP BY 1`,
-        params,
-        k,
-      );
-      if (current.every((c) => c === 0))
-        throw new UserError(`drift: no predictions of ${card.id} in the ${window}`);
-      // The reference for predicted classes: the model's own predictions on its latest evaluation
-      // (model bias cancels out); the train split's labels when it was never evaluated.
-      const [evaluation] = (
-        await sandbox.query(
-          'SELECT eval_id, dataset, split FROM evaluations WHERE model_id = $model ORDER BY created_at DESC LIMIT 1',
-          { model: card.id },
-        )
-      ).getRowsJS() as [string, string, string][];
-      const classReference = evaluation
-        ? await counts(
-            'SELECT predicted, count(*) FROM evaluation_predictions WHERE eval_id = $e GROUP BY 1',
-            { e: evaluation[0] },
-            k,
-          )
-        : undefined;
-      const trained = await counts(
-        `SELECT class_index, count(*) FROM dataset_members WHERE dataset = $name AND version = $version AND split = 'train' GROUP BY 1`,
-        reference,
-        k,
-      );
       const bin = `least(${BINS - 1}, floor(i.mean * ${BINS}))::INTEGER`;
-      const intensityRef = await counts(
-        `SELECT ${bin}, count(*) FROM dataset_members m JOIN images i USING (image_id) WHERE m.dataset = $name AND m.version = $version AND m.split = 'train' GROUP BY 1`,
-        reference,
-        BINS,
+      /**
+       * Predicted classes, intensity bins and polarity of this model's predictions matching `where`:
+       * every committed prediction made then (`_t_predictions`), also of images scored again since,
+       * which the `predictions` view would show only with their latest run.
+       */
+      const ofPredictions = async (where: string, p: Record<string, string | number>) => ({
+        classes: await counts(
+          `SELECT p.predicted, count(*) FROM _t_predictions p WHERE p.model_id = $model AND ${where} GROUP BY 1`,
+          p,
+          k,
+        ),
+        intensity: await counts(
+          `SELECT ${bin}, count(*) FROM _t_predictions p JOIN images i USING (image_id) WHERE p.model_id = $model AND ${where} GROUP BY 1`,
+          p,
+          BINS,
+        ),
+        polarity: await counts(
+          `SELECT i.light_background::INTEGER, count(*) FROM _t_predictions p JOIN images i USING (image_id) WHERE p.model_id = $model AND ${where} GROUP BY 1`,
+          p,
+          2,
+        ),
+      });
+      const current = await ofPredictions(
+        input.scoreRun
+          ? 'p.score_run = $run'
+          : `p.scored_at >= now()::TIMESTAMP - INTERVAL (${Number(input.windowHours ?? 24)}) HOUR`,
+        { model: card.id, ...(input.scoreRun ? { run: input.scoreRun } : {}) },
       );
-      const intensityCur = await counts(
-        `SELECT ${bin}, count(*) FROM predictions p JOIN images i USING (image_id) WHERE p.model_id = $model AND ${inWindow} GROUP BY 1`,
-        params,
-        BINS,
-      );
-      const polarityRef = await counts(
-        `SELECT i.light_background::INTEGER, count(*) FROM dataset_members m JOIN images i USING (image_id) WHERE m.dataset = $name AND m.version = $version AND m.split = 'train' GROUP BY 1`,
-        reference,
-        2,
-      );
-      const polarityCur = await counts(
-        `SELECT i.light_background::INTEGER, count(*) FROM predictions p JOIN images i USING (image_id) WHERE p.model_id = $model AND ${inWindow} GROUP BY 1`,
-        params,
-        2,
-      );
-      const classes = distributionDrift(card.classes, classReference ?? trained, current, thresholds);
+      if (current.classes.every((c) => c === 0))
+        throw new UserError(`drift: no predictions of ${card.id} in the ${window}`);
+
+      let reference: { text: string; classes: number[]; intensity: number[]; polarity: number[] };
+      const period = input.referencePeriod ?? null;
+      if (period) {
+        const text = `predictions of ${card.id} scored ${new Date(period.fromMs).toISOString()} to ${new Date(period.toMs).toISOString()}`;
+        reference = {
+          text,
+          ...(await ofPredictions(
+            'p.scored_at >= epoch_ms($from::BIGINT) AND p.scored_at < epoch_ms($to::BIGINT)',
+            {
+              model: card.id,
+              from: period.fromMs,
+              to: period.toMs,
+            },
+          )),
+        };
+        if (reference.classes.every((c) => c === 0)) throw new UserError(`drift: no ${text}`);
+      } else {
+        const members = { name: dataset.name, version: dataset.version };
+        const train = `m.dataset = $name AND m.version = $version AND m.split = 'train'`;
+        // Predicted classes: the model's own predictions on its latest evaluation (model bias
+        // cancels out); the train split's labels when it was never evaluated.
+        const [evaluation] = (
+          await sandbox.query(
+            'SELECT eval_id, dataset, split FROM evaluations WHERE model_id = $model ORDER BY created_at DESC LIMIT 1',
+            { model: card.id },
+          )
+        ).getRowsJS() as [string, string, string][];
+        reference = {
+          text: evaluation
+            ? `predictions on the ${evaluation[2]} split of ${evaluation[1]} (${evaluation[0]}); images of the train split of ${dataset.ref}`
+            : `train split of ${dataset.ref}`,
+          classes: evaluation
+            ? await counts(
+                'SELECT predicted, count(*) FROM evaluation_predictions WHERE eval_id = $e GROUP BY 1',
+                { e: evaluation[0] },
+                k,
+              )
+            : await counts(
+                `SELECT class_index, count(*) FROM dataset_members m WHERE ${train} GROUP BY 1`,
+                members,
+                k,
+              ),
+          intensity: await counts(
+            `SELECT ${bin}, count(*) FROM dataset_members m JOIN images i USING (image_id) WHERE ${train} GROUP BY 1`,
+            members,
+            BINS,
+          ),
+          polarity: await counts(
+            `SELECT i.light_background::INTEGER, count(*) FROM dataset_members m JOIN images i USING (image_id) WHERE ${train} GROUP BY 1`,
+            members,
+            2,
+          ),
+        };
+      }
+      const classes = distributionDrift(card.classes, reference.classes, current.classes, thresholds);
       const intensity = distributionDrift(
         Array.from({ length: BINS }, (_, b) => `mean ${b / BINS}-${(b + 1) / BINS}`),
-        intensityRef,
-        intensityCur,
+        reference.intensity,
+        current.intensity,
         thresholds,
       );
       const polarity = distributionDrift(
         ['dark background', 'light background'],
-        polarityRef,
-        polarityCur,
+        reference.polarity,
+        current.polarity,
         thresholds,
       );
       const checkedAt = new Date().toISOString();
@@ -129,9 +169,7 @@ export function createComputeDrift(deps: ActivityDeps) {
         driftId,
         modelId: card.id,
         window,
-        reference: evaluation
-          ? `predictions on the ${evaluation[2]} split of ${evaluation[1]} (${evaluation[0]}); images of the train split of ${dataset.ref}`
-          : `train split of ${dataset.ref}`,
+        reference: reference.text,
         classes,
         intensity,
         polarity,

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { LAKE_OPTION, lakeUriOf } from '../options.js';
 import { loadConfig } from '../../lib/config.js';
+import { parseReferencePeriod } from '../../lib/drift/reference-period.js';
 import { withTemporal } from '../../lib/temporal/session.js';
 import { DriftWorkflow } from '../../workflows/index.js';
 
@@ -8,11 +9,16 @@ export function registerDrift(program: Command): void {
   program
     .command('drift')
     .description(
-      'compare predicted classes and image statistics of a window with the training set (PSI, chi-square)',
+      'compare predicted classes and image statistics of a window with the training set or an earlier period (PSI, chi-square)',
     )
     .option('--model <model>', 'model id or alias', 'production')
     .option('--window <hours>', 'predictions scored in the last N hours', '24')
     .option('--run <scoreRun>', 'the predictions of one score run instead')
+    .option(
+      '--reference <period>',
+      'compare with: training (the training set and the latest evaluation) or <from>..<to>, the predictions scored then (ISO dates)',
+      'training',
+    )
     .option('--warn <psi>', 'PSI at which the level is warn', Number, 0.1)
     .option('--alert <psi>', 'PSI at which the level is alert', Number, 0.25)
     .option(...LAKE_OPTION)
@@ -22,6 +28,7 @@ export function registerDrift(program: Command): void {
         model: string;
         window: string;
         run?: string;
+        reference: string;
         warn: number;
         alert: number;
         lake?: string;
@@ -29,6 +36,7 @@ export function registerDrift(program: Command): void {
       }) => {
         const config = loadConfig();
         const lakeUri = lakeUriOf(flags.lake, config.lakeUri);
+        const referencePeriod = parseReferencePeriod(flags.reference);
         const report = await withTemporal(config, ({ client }) =>
           client.workflow.execute(DriftWorkflow, {
             workflowId: `drift-${Date.now()}`,
@@ -39,6 +47,7 @@ export function registerDrift(program: Command): void {
                 model: flags.model,
                 ...(flags.run ? { scoreRun: flags.run } : { windowHours: Number(flags.window) }),
                 thresholds: { warn: flags.warn, alert: flags.alert },
+                referencePeriod,
               },
             ],
           }),

@@ -12,7 +12,8 @@ import {
   TrainWorkflow,
 } from '../../workflows/index.js';
 import { catalogRows, createDataset, ingestFashion } from '../catalog/helpers.js';
-import { withTestWorker } from '../setup/temporal.js';
+import { runCli } from '../cli/run-cli.js';
+import { innermost, withTestWorker } from '../setup/temporal.js';
 
 /** Real Fashion-MNIST training images inverted (dark on light), as PNG files: a shifted stream. */
 async function invertedPngs(n: number): Promise<string> {
@@ -76,10 +77,12 @@ it('drift stays ok for an in-distribution sample and flags one class arriving or
         args: [{ lakeUri, model: model.modelId, scoreRun: `${name}-${taskQueue}` }],
       });
     };
+    const beforeSample = Date.now();
     const sample = await check(
       'sample',
       "image_id IN (SELECT image_id FROM dataset_members WHERE split = 'test')",
     );
+    const afterSample = Date.now() + 1;
     expect([sample.level, sample.classes.psi, sample.intensity.psi, sample.polarity.psi]).toEqual([
       'ok',
       expect.any(Number),
@@ -104,5 +107,38 @@ it('drift stays ok for an in-distribution sample and flags one class arriving or
       ['alert'],
       ['alert'],
     ]);
+
+    // Against an earlier period instead of the training set: the sample's predictions.
+    const against = (run: string, referencePeriod: { fromMs: number; toMs: number }) =>
+      client.workflow.execute(DriftWorkflow, {
+        taskQueue,
+        workflowId: `dp-${run}-${referencePeriod.fromMs}-${taskQueue}`,
+        args: [{ lakeUri, model: model.modelId, scoreRun: `${run}-${taskQueue}`, referencePeriod }],
+      });
+    const samplePeriod = { fromMs: beforeSample, toMs: afterSample };
+    // The same images scored again later: the same distribution as the period's.
+    const again = await check(
+      'again',
+      "image_id IN (SELECT image_id FROM dataset_members WHERE split = 'test')",
+    );
+    expect(again.classes.n).toBe(sample.classes.n);
+    const same = await against('again', samplePeriod);
+    expect([same.level, same.classes.psi, same.intensity.psi]).toEqual(['ok', 0, 0]);
+    expect(same.reference).toBe(
+      `predictions of ${model.modelId} scored ${new Date(beforeSample).toISOString()} to ${new Date(afterSample).toISOString()}`,
+    );
+    expect(same.intensity.n).toBe(again.classes.n);
+    expect((await against('bags', samplePeriod)).classes.level).toBe('alert');
+    const empty = { fromMs: Date.UTC(2001, 0, 1), toMs: Date.UTC(2001, 0, 2) };
+    const failure = await against('bags', empty).catch((e: unknown) => innermost(e));
+    expect(failure).toBe(
+      `drift: no predictions of ${model.modelId} scored 2001-01-01T00:00:00.000Z to 2001-01-02T00:00:00.000Z`,
+    );
   });
+});
+
+it('drift --reference refuses a bad period before contacting anyone', async () => {
+  const r = await runCli(['drift', '--reference', '2026-11-08..2026-11-01', '--lake', '/nonexistent']);
+  expect(r.code).toBe(1);
+  expect(r.stderr).toMatch(/drift: --reference start must be before its end, got "2026-11-08..2026-11-01"/);
 });
