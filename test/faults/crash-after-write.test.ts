@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { quoteLiteral } from '../../lib/catalog/sql-quote.js';
-import { IngestWorkflow } from '../../workflows/index.js';
 import { spawnCli } from '../cli/run-cli.js';
+import { startIdxIngest } from './support/idx-ingest.js';
 import { fashionIdxSubset, queryParquet } from '../ingest/fixtures.js';
 import { testStack } from '../setup/stack.js';
 import { reliability } from '../reliability/tally.js';
@@ -37,22 +37,16 @@ async function ingestThroughCrash(crashAfterWrite: string) {
   let worker: ReturnType<typeof spawnCli> | undefined;
   try {
     const workflowId = `caw-${taskQueue}`;
-    const handle = await client.workflow.start(IngestWorkflow, {
+    const handle = await startIdxIngest(client, {
       taskQueue,
       workflowId,
-      args: [
-        {
-          lakeUri,
-          source: { kind: 'idx', images: source.images, labels: source.labels },
-          labels: { kind: 'idx' },
-          classes: null,
-          normalize: {},
-          chunkSize: 500,
-          partSize: 250,
-          parallelism: 1,
-          heartbeatTimeout: '3s',
-        },
-      ],
+      lakeUri,
+      images: source.images,
+      labels: source.labels,
+      chunkSize: 500,
+      partSize: 250,
+      parallelism: 1,
+      heartbeatTimeout: '3s',
     });
     expect(await exited).toBe('SIGKILL');
     expect(log).toMatch(/crash-after-write: .* written, killing the worker/);

@@ -1,13 +1,13 @@
 import { Client, Connection } from '@temporalio/client';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect, it } from 'vitest';
 import { findFashionMnist } from '../../lib/idx/index.js';
-import { IngestWorkflow } from '../../workflows/index.js';
 import { spawnCli } from '../cli/run-cli.js';
+import { stagedParts, startIdxIngest } from './support/idx-ingest.js';
 import { testStack } from '../setup/stack.js';
 import { reliability } from '../reliability/tally.js';
 
@@ -36,26 +36,18 @@ it('an activity whose worker stops heartbeating (SIGSTOP) is retried on another 
   let rescuer: ReturnType<typeof spawnCli> | undefined;
   try {
     const workflowId = `stall-${taskQueue}`;
-    const handle = await client.workflow.start(IngestWorkflow, {
+    const handle = await startIdxIngest(client, {
       taskQueue,
       workflowId,
-      args: [
-        {
-          lakeUri,
-          source: { kind: 'idx', images: fm.testImages, labels: fm.testLabels },
-          labels: { kind: 'idx' },
-          classes: null,
-          normalize: {},
-          chunkSize: 2500,
-          partSize: 100,
-          parallelism: 1,
-          heartbeatTimeout: '3s',
-        },
-      ],
+      lakeUri,
+      images: fm.testImages,
+      labels: fm.testLabels,
+      chunkSize: 2500,
+      partSize: 100,
+      parallelism: 1,
+      heartbeatTimeout: '3s',
     });
-    const staging = join(lakeUri, 'ingest', workflowId, 'staging');
-    const parts = () =>
-      existsSync(staging) ? readdirSync(staging).filter((f) => f.endsWith('.json')).length : 0;
+    const parts = stagedParts(lakeUri, workflowId);
     await expect.poll(parts, { timeout: 60_000, interval: 10 }).toBeGreaterThanOrEqual(2);
     rescuer = spawnCli(['worker'], env);
     stalled.kill('SIGSTOP'); // alive, holding its activity, but silent

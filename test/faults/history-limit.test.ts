@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { quoteLiteral } from '../../lib/catalog/sql-quote.js';
 import { findFashionMnist, openIdxPair } from '../../lib/idx/index.js';
-import { IngestWorkflow } from '../../workflows/index.js';
 import { spawnCli } from '../cli/run-cli.js';
+import { startIdxIngest } from './support/idx-ingest.js';
 import { queryParquet } from '../ingest/fixtures.js';
 import { startStack } from '../setup/start-stack.js';
 import { reliability } from '../reliability/tally.js';
@@ -70,21 +70,15 @@ it('a source of 100,000 items under a small server history limit continues as ne
   const client = new Client({ connection });
   try {
     const workflowId = `limit-${taskQueue}`;
-    const handle = await client.workflow.start(IngestWorkflow, {
+    const handle = await startIdxIngest(client, {
       taskQueue,
       workflowId,
-      args: [
-        {
-          lakeUri,
-          source: { kind: 'idx', images: source.images, labels: source.labels },
-          labels: { kind: 'idx' },
-          classes: null,
-          normalize: {},
-          chunkSize: 500, // 200 chunks: about 1,200 events in one history, twice the limit
-          partSize: 500,
-          parallelism: 4,
-        },
-      ],
+      lakeUri,
+      images: source.images,
+      labels: source.labels,
+      chunkSize: 500, // 200 chunks: about 1,200 events in one history, twice the limit
+      partSize: 500,
+      parallelism: 4,
     });
     const summary = await handle.result();
     expect(summary).toMatchObject({

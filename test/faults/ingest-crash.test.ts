@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -7,8 +7,8 @@ import { expect, it } from 'vitest';
 import { decodeImageBatch } from '../../lib/avro/index.js';
 import { quoteLiteral } from '../../lib/catalog/sql-quote.js';
 import { findFashionMnist } from '../../lib/idx/index.js';
-import { IngestWorkflow } from '../../workflows/index.js';
 import { spawnCli } from '../cli/run-cli.js';
+import { stagedParts, startIdxIngest } from './support/idx-ingest.js';
 import { testStack } from '../setup/stack.js';
 import { queryParquet } from '../ingest/fixtures.js';
 import { reliability } from '../reliability/tally.js';
@@ -25,26 +25,18 @@ it('SIGKILL of the worker mid-ingest: a new worker finishes the run with exact c
   let worker = spawnCli(['worker'], env);
   try {
     const workflowId = `crash-${taskQueue}`;
-    const handle = await client.workflow.start(IngestWorkflow, {
+    const handle = await startIdxIngest(client, {
       taskQueue,
       workflowId,
-      args: [
-        {
-          lakeUri,
-          source: { kind: 'idx', images: fm.testImages, labels: fm.testLabels },
-          labels: { kind: 'idx' },
-          classes: null,
-          normalize: {},
-          chunkSize: 5000,
-          partSize: 250,
-          parallelism: 2,
-          heartbeatTimeout: '3s',
-        },
-      ],
+      lakeUri,
+      images: fm.testImages,
+      labels: fm.testLabels,
+      chunkSize: 5000,
+      partSize: 250,
+      parallelism: 2,
+      heartbeatTimeout: '3s',
     });
-    const staging = join(lakeUri, 'ingest', workflowId, 'staging');
-    const parts = () =>
-      existsSync(staging) ? readdirSync(staging).filter((f) => f.endsWith('.json')).length : 0;
+    const parts = stagedParts(lakeUri, workflowId);
     await expect.poll(parts, { timeout: 60_000, interval: 20 }).toBeGreaterThanOrEqual(3);
     worker.kill('SIGKILL');
     const partsAtKill = parts();

@@ -1,14 +1,14 @@
 import { Client, Connection } from '@temporalio/client';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect, it } from 'vitest';
 import { quoteLiteral } from '../../lib/catalog/sql-quote.js';
 import { findFashionMnist } from '../../lib/idx/index.js';
-import { IngestWorkflow } from '../../workflows/index.js';
 import { spawnCli } from '../cli/run-cli.js';
+import { stagedParts, startIdxIngest } from './support/idx-ingest.js';
 import { queryParquet } from '../ingest/fixtures.js';
 import { startStack } from '../setup/start-stack.js';
 import { reliability } from '../reliability/tally.js';
@@ -30,26 +30,18 @@ it('the Temporal dev server restarted mid-ingest on its kept SQLite file: the sa
   const client = new Client({ connection });
   try {
     const workflowId = `restart-${taskQueue}`;
-    const handle = await client.workflow.start(IngestWorkflow, {
+    const handle = await startIdxIngest(client, {
       taskQueue,
       workflowId,
-      args: [
-        {
-          lakeUri,
-          source: { kind: 'idx', images: fm.testImages, labels: fm.testLabels },
-          labels: { kind: 'idx' },
-          classes: null,
-          normalize: {},
-          chunkSize: 500,
-          partSize: 100,
-          parallelism: 1,
-        },
-      ],
+      lakeUri,
+      images: fm.testImages,
+      labels: fm.testLabels,
+      chunkSize: 500,
+      partSize: 100,
+      parallelism: 1,
     });
     const { runId } = await handle.describe();
-    const staging = join(lakeUri, 'ingest', workflowId, 'staging');
-    const parts = () =>
-      existsSync(staging) ? readdirSync(staging).filter((f) => f.endsWith('.json')).length : 0;
+    const parts = stagedParts(lakeUri, workflowId);
     await expect.poll(parts, { timeout: 60_000, interval: 20 }).toBeGreaterThanOrEqual(3);
 
     // Stop, stay down for 5 s, start again on the same port and SQLite file.
