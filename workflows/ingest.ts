@@ -73,6 +73,7 @@ export async function IngestWorkflow(input: IngestInput): Promise<IngestSummary>
       labels: input.labels,
       classes: input.classes,
       chunkSize: input.chunkSize ?? 16_384,
+      parallelism,
     }),
     nextChunk: 0,
     counts: { seen: 0, ingested: 0, duplicates: 0, quarantined: 0, batches: 0, bytes: 0 },

@@ -3,7 +3,7 @@ import { UserError } from '../../lib/errors.js';
 import { ingestLayout } from '../../lib/ingest/layout.js';
 import { labelFromPath, parseLabelManifest, type LabelRule } from '../../lib/ingest/labels.js';
 import {
-  chunkRanges,
+  balancedRanges,
   inferClasses,
   type IngestPlan,
   type PlanChunk,
@@ -24,6 +24,8 @@ export interface PlanIngestInput {
   readonly labels: LabelRule;
   readonly classes: readonly string[] | null;
   readonly chunkSize: number;
+  /** Chunks processed at once: the chunk count is a multiple of it (see balancedRanges). */
+  readonly parallelism?: number;
 }
 
 /**
@@ -41,7 +43,7 @@ export function createPlanIngest({ lakes }: ActivityDeps) {
     const { chunks, itemCount, labels } =
       input.source.kind === 'files'
         ? await listFiles(input, lakes.open.bind(lakes))
-        : await listIdx(input.source, input.chunkSize);
+        : await listIdx(input.source, input.chunkSize, input.parallelism ?? 1);
     const classes = input.classes ? [...input.classes] : inferClasses(labels);
     for (const [i, chunk] of chunks.entries()) {
       await lake.put(ingestLayout.planChunk(input.runId, i), JSON.stringify(chunk));
@@ -80,10 +82,12 @@ async function listFiles(input: PlanIngestInput, open: (uri: string) => Lake) {
     items.push({ ref: o.key, size: o.size, label: labelFromPath(o.key, input.labels, manifest) });
     if (items.length % 10_000 === 0) Context.current().heartbeat({ listed: items.length });
   }
-  const chunks: PlanChunk[] = chunkRanges(items.length, input.chunkSize).map(({ start, end }) => ({
-    kind: 'files',
-    items: items.slice(start, end),
-  }));
+  const chunks: PlanChunk[] = balancedRanges(items.length, input.chunkSize, input.parallelism ?? 1).map(
+    ({ start, end }) => ({
+      kind: 'files',
+      items: items.slice(start, end),
+    }),
+  );
   return { chunks, itemCount: items.length, labels: items.map((i) => i.label) };
 }
 
@@ -95,11 +99,15 @@ async function* included(root: Lake, keys: readonly string[]) {
   }
 }
 
-async function listIdx(source: Extract<IngestSource, { kind: 'idx' }>, chunkSize: number) {
+async function listIdx(
+  source: Extract<IngestSource, { kind: 'idx' }>,
+  chunkSize: number,
+  parallelism: number,
+) {
   const idx = await openIdxPair(source.images, source.labels);
   const labels: string[] = [];
   if (source.labels) for (let i = 0; i < idx.count; i++) labels.push(String(idx.label(i)));
-  const chunks: PlanChunk[] = chunkRanges(idx.count, chunkSize).map(({ start, end }) => ({
+  const chunks: PlanChunk[] = balancedRanges(idx.count, chunkSize, parallelism).map(({ start, end }) => ({
     kind: 'idx',
     start,
     end,

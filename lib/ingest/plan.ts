@@ -32,6 +32,25 @@ export function chunkRanges(n: number, size: number): { start: number; end: numb
   return out;
 }
 
+/**
+ * Splits n items into at most `size` per chunk, evenly, with the chunk count rounded up to a
+ * multiple of `slots` (chunks processed at once): 100,000 items in chunks of 8,192 on 4 slots
+ * would run 13 chunks in 4 rounds, the last with one chunk and 3 idle slots; 16 chunks of 6,250
+ * fill every round.
+ */
+export function balancedRanges(n: number, size: number, slots: number): { start: number; end: number }[] {
+  if (n === 0) return [];
+  const count = Math.min(n, Math.ceil(Math.ceil(n / size) / Math.max(1, slots)) * Math.max(1, slots));
+  const base = Math.floor(n / count);
+  const out: { start: number; end: number }[] = [];
+  for (let c = 0, start = 0; c < count; c++) {
+    const end = start + base + (c < n % count ? 1 : 0);
+    out.push({ start, end });
+    start = end;
+  }
+  return out;
+}
+
 /** Infers the class list: numeric labels sort numerically, others lexicographically. */
 export function inferClasses(labels: Iterable<string | null>): string[] {
   const set = new Set<string>();
