@@ -1,4 +1,5 @@
 import { INTEGER, VARCHAR } from '@duckdb/node-api';
+import { quoteLiteral } from '../../lib/catalog/sql-quote.js';
 import { resolveDataset } from '../../lib/dataset/versions.js';
 import { UserError } from '../../lib/errors.js';
 import { resolveModel } from '../../lib/registry/resolve-model.js';
@@ -42,8 +43,9 @@ export function createPlanScore(deps: ActivityDeps) {
     // Not the id itself: it was resolved as an alias, now pinned.
     const alias = card.id === input.model ? null : input.model;
     const { sandbox } = await openCatalog(deps, lake);
-    // Columns, not rows: converting 60k result rows to JS arrays took ten times longer.
-    let columns: [string[], string[], number[], number[], string[]];
+    // One row per batch file with its members as lists: per-row strings are the plan's main cost
+    // (converting them to JS and back), so the file's key and sha256 cross once per file.
+    let files: [string[], number[], string[], string[][], number[][]];
     try {
       let selection: string;
       let params: Record<string, string | number> = { model: card.id };
@@ -63,30 +65,40 @@ export function createPlanScore(deps: ActivityDeps) {
         : '';
       const result = (
         await sandbox.query(
-          `SELECT i.image_id, i.batch_key, i.record_index, b.records, b.sha256
+          `SELECT i.batch_key, any_value(b.records), any_value(b.sha256),
+             list(i.image_id ORDER BY i.record_index), list(i.record_index ORDER BY i.record_index)
            FROM (SELECT DISTINCT image_id FROM (${selection})) s JOIN images i USING (image_id) JOIN batches b ON b.key = i.batch_key
            ${unscored}
-           ORDER BY i.batch_key, i.record_index`,
+           GROUP BY i.batch_key ORDER BY i.batch_key`,
           input.onlyUnscored ? { ...params, scoredBy: card.id } : params,
         )
       ).getColumnsJS();
       // No rows: DuckDB gives no columns at all.
-      columns = (result.length === 0 ? [[], [], [], [], []] : result) as typeof columns;
+      files = (result.length === 0 ? [[], [], [], [], []] : result) as typeof files;
     } finally {
       sandbox.close();
     }
-    const [imageIds, batchKeys, recordIndexes, batchRecords, batchSha256s] = columns;
-    const partition = assignPartitions(batchKeys, input.partitionSize);
+    const [batchKeys, batchRecords, batchSha256s, memberIds, memberRecords] = files;
+    const file = memberIds.flatMap((ids, f) => ids.map(() => f));
+    const imageIds = memberIds.flat();
+    const partition = assignPartitions(
+      file.map((f) => batchKeys[f]!),
+      input.partitionSize,
+    );
     const partitions = partition.length ? partition[partition.length - 1]! + 1 : 0;
-    await putParquet(deps, lake, scoreLayout.plan(input.runId), PLAN_COLUMNS, {
-      partition,
-      image_id: imageIds,
-      batch_key: batchKeys,
-      record_index: recordIndexes,
-      batch_records: batchRecords,
-      batch_sha256: batchSha256s,
-      class_index: imageIds.map(() => null), // the locations format the reader takes; scoring needs no labels
-    });
+    const perFile = (values: readonly (string | number)[]) =>
+      `[${values.map((v) => (typeof v === 'number' ? String(v) : quoteLiteral(v))).join(', ')}]`;
+    await putParquet(
+      deps,
+      lake,
+      scoreLayout.plan(input.runId),
+      APPENDED_PLAN_COLUMNS,
+      { partition, image_id: imageIds, file, record_index: memberRecords.flat() },
+      // The locations format the reader takes; scoring needs no labels (class_index).
+      (table) => `SELECT partition, image_id, ${perFile(batchKeys)}[file + 1] AS batch_key, record_index,
+        (${perFile(batchRecords)}::INTEGER[])[file + 1] AS batch_records, ${perFile(batchSha256s)}[file + 1] AS batch_sha256,
+        NULL::INTEGER AS class_index FROM ${table}`,
+    );
     const run: ScoreRun = {
       kind: 'score-run',
       runId: input.runId,
@@ -126,12 +138,9 @@ export function assignPartitions(batchKeys: readonly string[], size: number): nu
   return out;
 }
 
-const PLAN_COLUMNS = [
+const APPENDED_PLAN_COLUMNS = [
   { name: 'partition', type: INTEGER },
   { name: 'image_id', type: VARCHAR },
-  { name: 'batch_key', type: VARCHAR },
+  { name: 'file', type: INTEGER },
   { name: 'record_index', type: INTEGER },
-  { name: 'batch_records', type: INTEGER },
-  { name: 'batch_sha256', type: VARCHAR },
-  { name: 'class_index', type: INTEGER },
 ];
