@@ -59,7 +59,13 @@ export const benchmark: Benchmark = {
       plain.dispose();
       tf.disposeVariables();
 
-      for (const count of [1, 2]) {
+      // The default partition size (8,192), then half of it: more, smaller partitions.
+      for (const [count, partitionSize] of [
+        [1, 8192],
+        [2, 8192],
+        [1, 4096],
+        [2, 4096],
+      ] as const) {
         if (workers.length !== count) {
           await stopWorkers(workers);
           workers = await startWorkers(count, env);
@@ -69,21 +75,21 @@ export const benchmark: Benchmark = {
           lakeUri,
           model: model.modelId,
           where: 'true',
-          partitionSize: 4096,
+          partitionSize,
           parallel: count * 2,
         });
         const rate = result.images / ((performance.now() - t) / 1000);
         if (result.failed > 0) throw new Error(`bench: ${result.failed} partitions failed`);
         figures.push(
           figure({
-            name: `${count} worker${count > 1 ? 's' : ''}: images/s`,
+            name: `${count} worker${count > 1 ? 's' : ''}, partitions of ${partitionSize}: images/s`,
             value: rate,
             unit: 'images/s',
             baseline: { name: 'plain tfjs predict, images in memory, one process', value: plainRate },
             target: { op: '>=', value: 30_000 },
           }),
           figure({
-            name: `${count} worker${count > 1 ? 's' : ''}: peak RSS`,
+            name: `${count} worker${count > 1 ? 's' : ''}, partitions of ${partitionSize}: peak RSS`,
             value: Math.max(...workers.map((w) => peakRssMiB(w.pid!))),
             unit: 'MiB',
             higherIsBetter: false,
