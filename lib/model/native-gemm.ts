@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { overrideKernel } from './kernel-overrides.js';
 import { nativeGemmPath } from './native/build.js';
+import { cpuFlags, openblasCoreFor } from './native/openblas-core.js';
 import { heapIndex, type WasmBackend } from './wasm-heap.js';
 
 /** The addon built from native/gemm.c. */
@@ -42,6 +43,9 @@ export function loadNativeGemm(env: NodeJS.ProcessEnv = process.env): GemmAddon 
   const path = nativeGemmPath();
   if (!existsSync(path))
     return { reason: `not built (npx tsx lib/model/native/build.ts; needs cc and libopenblas-dev)` };
+  // OpenBLAS reads OPENBLAS_CORETYPE once, when it loads; a value set by the user stands.
+  const core = env.OPENBLAS_CORETYPE ? undefined : openblasCoreFor(cpuFlags());
+  if (core) process.env.OPENBLAS_CORETYPE = core;
   try {
     return createRequire(import.meta.url)(path) as GemmAddon;
   } catch (error) {
@@ -53,9 +57,9 @@ export function loadNativeGemm(env: NodeJS.ProcessEnv = process.env): GemmAddon 
  * Makes the wasm backend's matrix products run in OpenBLAS on the tensors where they lie in the
  * wasm heap (no copies). One thread: the same numbers on every run (and two threads measured
  * slower on these sizes on a shared 2-core machine). Batched products, PReLU and other fused
- * activations fall back to the wasm kernels. OpenBLAS picks its CPU kernels itself or from
- * OPENBLAS_CORETYPE (this machine's environment sets Haswell; SkylakeX's AVX-512 kernels measured
- * about 1.7x faster here): the choice changes the last bits, so the card records it.
+ * activations fall back to the wasm kernels. The CPU kernels come from OPENBLAS_CORETYPE, set
+ * by loadNativeGemm from the CPU's flags unless the user set it: the choice changes the last
+ * bits, so the card records it.
  */
 export function installNativeGemm(addon: GemmAddon): NativeGemmInfo {
   addon.setThreads(1);
