@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type * as tf from '@tensorflow/tfjs';
 import type { DatasetManifest } from '../../lib/dataset/manifest.js';
+import { BatchCache } from '../../lib/dataset/batch-cache.js';
 import { resolveDataset } from '../../lib/dataset/versions.js';
 import { readBatches, type ReaderBatch } from '../../lib/dataset/reader.js';
 import type { MemberLocations } from '../../lib/dataset/members.js';
@@ -42,6 +43,8 @@ export interface TrainResult {
 }
 
 const HEARTBEAT_EVERY = 20; // batches
+/** Decoded pixels kept across epochs: 512 MiB holds about 680,000 images of 28x28. */
+const DECODED_CACHE_BYTES = 512 * 2 ** 20;
 
 /**
  * Trains one model: an epoch over the shuffled train split, validation on the val split, a
@@ -77,6 +80,7 @@ export function createTrainModel(deps: ActivityDeps) {
     };
     const resumedFromEpoch = state.epoch;
     const ctx = Context.current();
+    const cache = new BatchCache(DECODED_CACHE_BYTES);
     let stopped: ModelCard['stopped'] = 'completed';
     try {
       while (state.epoch < plan.params.epochs) {
@@ -86,7 +90,7 @@ export function createTrainModel(deps: ActivityDeps) {
           result = await trainEpoch(
             model,
             optimizer,
-            heartbeating(read(lake, train, plan, epoch), ctx, state.epoch),
+            heartbeating(read(lake, train, plan, cache, epoch), ctx, state.epoch),
             plan.classes.length,
             plan.params.l2,
           );
@@ -95,7 +99,9 @@ export function createTrainModel(deps: ActivityDeps) {
             return outcome(plan, 'diverged', state, resumedFromEpoch, error.message);
           throw error;
         }
-        const v = val ? await evaluateBatches(model, read(lake, val, plan), plan.classes.length) : undefined;
+        const v = val
+          ? await evaluateBatches(model, read(lake, val, plan, cache), plan.classes.length)
+          : undefined;
         const metrics: EpochMetrics = {
           epoch,
           loss: result.loss,
@@ -141,9 +147,11 @@ function read(
   lake: Lake,
   members: MemberLocations,
   plan: TrainingPlan,
+  cache: BatchCache,
   epoch?: number,
 ): AsyncGenerator<ReaderBatch> {
   return readBatches(lake, members, {
+    cache,
     batchSize: plan.params.batchSize,
     width: plan.width,
     height: plan.height,

@@ -1,5 +1,6 @@
 import { decodeImageBatch } from '../avro/decode.js';
 import type { Lake } from '../lake/lake.js';
+import type { BatchCache, CachedImage } from './batch-cache.js';
 import { seededRandom, shuffleInPlace } from '../util/prng.js';
 import type { MemberLocations } from './members.js';
 
@@ -27,6 +28,8 @@ export interface ReadOptions {
   /** Batch files fetched ahead of the one being decoded (default 2). */
   readonly prefetch?: number;
   readonly signal?: AbortSignal;
+  /** Decoded files from an earlier pass, and where this pass leaves the ones it decodes. */
+  readonly cache?: BatchCache;
 }
 
 interface Item {
@@ -55,7 +58,7 @@ export async function* readBatches(
   const fetches = new Map<number, Promise<Buffer>>();
   const fetch = (g: number) => {
     const group = groups[g];
-    if (group && !fetches.has(g)) {
+    if (group && !fetches.has(g) && !options.cache?.get(members.batchKey[group.start]!)) {
       const p = lake.get(members.batchKey[group.start]!, { signal: options.signal });
       p.catch(() => undefined); // awaited below; a prefetch that fails is reported when its turn comes
       fetches.set(g, p);
@@ -77,11 +80,7 @@ export async function* readBatches(
     }
   };
 
-  for (let g = 0; g < groups.length; g++) {
-    for (let ahead = g; ahead < Math.min(groups.length, g + prefetch + 1); ahead++) fetch(ahead);
-    options.signal?.throwIfAborted();
-    const { start, end } = groups[g]!;
-    const key = members.batchKey[start]!;
+  const decodeFile = async (g: number, key: string, start: number): Promise<readonly CachedImage[]> => {
     const data = await fetches.get(g)!;
     fetches.delete(g);
     const records = decodeImageBatch(data, {
@@ -89,6 +88,16 @@ export async function* readBatches(
       count: members.batchRecords[start]!,
       sha256: members.batchSha256[start]!,
     });
+    options.cache?.offer(key, records);
+    return records;
+  };
+
+  for (let g = 0; g < groups.length; g++) {
+    for (let ahead = g; ahead < Math.min(groups.length, g + prefetch + 1); ahead++) fetch(ahead);
+    options.signal?.throwIfAborted();
+    const { start, end } = groups[g]!;
+    const key = members.batchKey[start]!;
+    const records = options.cache?.get(key) ?? (await decodeFile(g, key, start));
     const order = Array.from({ length: end - start }, (_, i) => start + i);
     if (random) shuffleInPlace(order, random);
     for (const m of order) {

@@ -8,6 +8,7 @@ import { loadSnapshot } from '../../lib/catalog/snapshot.js';
 import { catalogScript } from '../../lib/catalog/views.js';
 import { datasetLayout } from '../../lib/dataset/manifest.js';
 import { memberLocations } from '../../activities/member-locations.js';
+import { BatchCache } from '../../lib/dataset/batch-cache.js';
 import { readBatches } from '../../lib/dataset/reader.js';
 import { resolveDataset } from '../../lib/dataset/versions.js';
 import { UserError } from '../../lib/errors.js';
@@ -20,7 +21,6 @@ import { innermost, withTestWorker } from '../setup/temporal.js';
 import { catalogRows, ingestFashion, queryRows } from './helpers.js';
 
 const split = { train: 0.8, val: 0.1, test: 0.1 };
-
 
 describe('catalog over a real ingest', () => {
   it('shows committed metadata in every view; stock DuckDB and pyarrow read the same; the sandbox cannot write into the lake', async () => {
@@ -95,7 +95,9 @@ describe('catalog over a real ingest', () => {
       expect(await lake.putIfAbsent(datasetLayout.manifest('no-bags', 1), '{}')).toBe(false);
 
       // Bad queries: clear errors, nothing written.
-      expect(await create('SELECT label FROM images').catch(innermost)).toMatch(/must return an image_id column, got label/);
+      expect(await create('SELECT label FROM images').catch(innermost)).toMatch(
+        /must return an image_id column, got label/,
+      );
       const failure = await create("SELECT 'nope' AS image_id").catch(innermost);
       expect(failure).toMatch(/1 ids that are not committed images/);
       const copy = await create("COPY images TO '/tmp/x.csv'").catch(innermost);
@@ -218,22 +220,27 @@ describe('catalog over a real ingest', () => {
       const members = await memberLocations(deps, lake, manifest.tables.dataset_members, { split: 'train' });
       expect(members.length).toBe(ds.counts.train);
 
-      const epoch = async (seed?: number) => {
+      const epoch = async (seed?: number, cache?: BatchCache) => {
         const ids: string[] = [];
         const labels: number[] = [];
         let max = 0;
+        let weighted = 0; // position-weighted pixel sum: equal only for the same pixels in the same order
         for await (const b of readBatches(lake, members, {
           batchSize: 64,
           width: 28,
           height: 28,
           shuffle: seed === undefined ? undefined : { seed, bufferSize: 100 },
+          cache,
         })) {
           expect(b.x.length).toBe(b.n * 784);
           ids.push(...b.ids);
           labels.push(...b.y);
-          for (const v of b.x) max = Math.max(max, v);
+          b.x.forEach((v, i) => {
+            max = Math.max(max, v);
+            weighted += v * ((ids.length * 784 + i) % 9973);
+          });
         }
-        return { ids, labels, max };
+        return { ids, labels, max, weighted };
       };
       const plain = await epoch();
       expect(plain.ids).toEqual(members.imageId);
@@ -251,11 +258,20 @@ describe('catalog over a real ingest', () => {
       const labelOf = new Map(plain.ids.map((id, i) => [id, plain.labels[i]]));
       a.ids.forEach((id, i) => expect(a.labels[i]).toBe(labelOf.get(id)));
 
+      // Training epochs share a cache: each file is decoded once, later passes give the same batches.
+      const cache = new BatchCache(64 * 2 ** 20);
+      expect(await epoch(5, cache)).toEqual(a);
+      expect(cache.bytes).toBe(1000 * 784); // the 4 whole batch files the train split touches
+      const tooSmall = new BatchCache(784 * 100);
+      expect(await epoch(5, tooSmall)).toEqual(a);
+      expect(tooSmall.bytes).toBe(0); // no file of 250 images fits: every pass streams
+
       const victim = join(lakeUri, members.batchKey[0]!);
       const bytes = readFileSync(victim);
       bytes.writeUInt8(bytes.readUInt8(bytes.length - 100) ^ 0xff, bytes.length - 100);
       writeFileSync(victim, bytes);
       await expect(epoch()).rejects.toThrow(/has sha256 .* expected/);
+      expect(await epoch(5, cache)).toEqual(a); // checked when it was decoded, not fetched again
     });
   });
 });
