@@ -1,3 +1,9 @@
 export { encodeImageBatch, type EncodeImageBatchOptions } from './encode.js';
-export { decodeImageBatch, readImageBatch, verifyImageBatch, type BatchExpectation } from './decode.js';
-export { imageType, IMAGE_SCHEMA_JSON, type ImageRecord } from './image-type.js';
+export {
+  decodeImageBatch,
+  decodeImagePixels,
+  readImageBatch,
+  verifyImageBatch,
+  type BatchExpectation,
+} from './decode.js';
+export { imageType, IMAGE_SCHEMA_JSON, type ImagePixels, type ImageRecord } from './image-type.js';

@@ -1,9 +1,4 @@
-/** What the reader needs of one decoded record. */
-export interface CachedImage {
-  readonly pixels: Uint8Array;
-  readonly width: number;
-  readonly height: number;
-}
+import type { ImagePixels } from '../avro/image-type.js';
 
 /**
  * Decoded batch files kept for the next pass over the same members (training epochs and
@@ -11,25 +6,21 @@ export interface CachedImage {
  * than once per epoch. Files past the byte budget are not kept: the reader streams them again.
  */
 export class BatchCache {
-  readonly #files = new Map<string, readonly CachedImage[]>();
+  readonly #files = new Map<string, readonly ImagePixels[]>();
   #bytes = 0;
 
   constructor(readonly budgetBytes: number) {}
 
-  get(key: string): readonly CachedImage[] | undefined {
+  get(key: string): readonly ImagePixels[] | undefined {
     return this.#files.get(key);
   }
 
   /** Keeps a file's images when they fit in what is left of the budget. */
-  offer(key: string, images: readonly CachedImage[]): void {
+  offer(key: string, images: readonly ImagePixels[]): void {
     if (this.#files.has(key)) return;
     const bytes = images.reduce((sum, i) => sum + i.pixels.length, 0);
     if (this.#bytes + bytes > this.budgetBytes) return;
-    // only what the reader uses: a decoded record also holds its strings (source, sha256, ...)
-    this.#files.set(
-      key,
-      images.map(({ pixels, width, height }) => ({ pixels, width, height })),
-    );
+    this.#files.set(key, images);
     this.#bytes += bytes;
   }
 

@@ -1,6 +1,7 @@
-import { decodeImageBatch } from '../avro/decode.js';
+import { decodeImagePixels } from '../avro/decode.js';
 import type { Lake } from '../lake/lake.js';
-import type { BatchCache, CachedImage } from './batch-cache.js';
+import type { ImagePixels } from '../avro/image-type.js';
+import type { BatchCache } from './batch-cache.js';
 import { seededRandom, shuffleInPlace } from '../util/prng.js';
 import type { MemberLocations } from './members.js';
 
@@ -80,10 +81,10 @@ export async function* readBatches(
     }
   };
 
-  const decodeFile = async (g: number, key: string, start: number): Promise<readonly CachedImage[]> => {
+  const decodeFile = async (g: number, key: string, start: number): Promise<readonly ImagePixels[]> => {
     const data = await fetches.get(g)!;
     fetches.delete(g);
-    const records = decodeImageBatch(data, {
+    const records = decodeImagePixels(data, {
       key,
       count: members.batchRecords[start]!,
       sha256: members.batchSha256[start]!,

@@ -1,7 +1,8 @@
 import avro from 'avsc';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { IMAGE_SCHEMA_JSON, readImageBatch } from '../../../lib/avro/index.js';
+import { createHash } from 'node:crypto';
+import { decodeImagePixels, IMAGE_SCHEMA_JSON, readImageBatch } from '../../../lib/avro/index.js';
 import { makeRecords, plain } from './records.js';
 
 interface FieldSchema {
@@ -40,6 +41,27 @@ describe('schemas/image.avsc', () => {
     const records = makeRecords(3).map(({ class_index: _, ...rest }) => rest);
     const back = readImageBatch(await writtenWith(fields, records));
     expect(plain(back)).toEqual(plain(makeRecords(3)).map((r) => ({ ...r, class_index: null })));
+  });
+
+  it('reads only size and pixels for the training and scoring readers, from current and older files', async () => {
+    const records = makeRecords(5);
+    const older = schema.fields.filter((f) => f.name !== 'class_index');
+    for (const file of [
+      await writtenWith(schema.fields, records),
+      await writtenWith(
+        older,
+        records.map(({ class_index: _, ...rest }) => rest),
+      ),
+    ]) {
+      const sha256 = createHash('sha256').update(file).digest('hex');
+      const pixels = decodeImagePixels(file, { key: 'b.avro', count: 5, sha256 });
+      expect(pixels.map((p) => ({ ...p, pixels: [...p.pixels] }))).toEqual(
+        records.map((r) => ({ width: r.width, height: r.height, pixels: [...r.pixels] })),
+      );
+      expect(() => decodeImagePixels(file, { key: 'b.avro', count: 6, sha256 })).toThrow(
+        /has 5 records, expected 6/,
+      );
+    }
   });
 
   it('refuses files whose schema cannot be read as Image', async () => {
