@@ -1,5 +1,4 @@
 import { Context } from '@temporalio/activity';
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type * as tf from '@tensorflow/tfjs';
 import type { MemberLocations } from '../../lib/dataset/members.js';
 import { readBatches } from '../../lib/dataset/reader.js';
@@ -22,10 +21,6 @@ export async function predictMembers(
     probs.set(predictProbabilities(model, b), ids.length * k);
     ids.push(...b.ids);
     Context.current().heartbeat({ predicted: ids.length });
-    // The batches come through promises that are already resolved: without a turn of the event
-    // loop here a partition would hold the thread for its whole file, and the worker could not
-    // report the other activity's result or run a workflow task meanwhile.
-    await yieldToEventLoop();
   }
   return { ids, probs };
 }

@@ -1,5 +1,4 @@
 import { Context } from '@temporalio/activity';
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type * as tf from '@tensorflow/tfjs';
 import type { DatasetManifest } from '../../lib/dataset/manifest.js';
 import { BatchCache } from '../../lib/dataset/batch-cache.js';
@@ -164,12 +163,7 @@ function read(
 async function* heartbeating<T>(batches: AsyncIterable<T>, ctx: Context, epoch: number): AsyncGenerator<T> {
   let n = 0;
   for await (const b of batches) {
-    if (++n % HEARTBEAT_EVERY === 0) {
-      ctx.heartbeat({ epoch, batches: n });
-      // Cached epochs never wait on I/O: without a turn of the event loop the heartbeat, a
-      // cancellation and the worker's workflow tasks would wait for the end of the epoch.
-      await yieldToEventLoop();
-    }
+    if (++n % HEARTBEAT_EVERY === 0) ctx.heartbeat({ epoch, batches: n });
     ctx.cancellationSignal.throwIfAborted();
     yield b;
   }

@@ -15,12 +15,23 @@ export class BatchCache {
     return this.#files.get(key);
   }
 
-  /** Keeps a file's images when they fit in what is left of the budget. */
+  /**
+   * Keeps a file's images when they fit in what is left of the budget, copied into one buffer:
+   * decoded pixels are views into the inflated blocks, which also hold every record's strings,
+   * so keeping the views would hold more memory than the budget counts.
+   */
   offer(key: string, images: readonly ImagePixels[]): void {
     if (this.#files.has(key)) return;
     const bytes = images.reduce((sum, i) => sum + i.pixels.length, 0);
     if (this.#bytes + bytes > this.budgetBytes) return;
-    this.#files.set(key, images);
+    const all = Buffer.allocUnsafeSlow(bytes);
+    let at = 0;
+    const kept = images.map(({ width, height, pixels }) => {
+      all.set(pixels, at);
+      at += pixels.length;
+      return { width, height, pixels: all.subarray(at - pixels.length, at) };
+    });
+    this.#files.set(key, kept);
     this.#bytes += bytes;
   }
 

@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { decodeImagePixels } from '../avro/decode.js';
 import type { Lake } from '../lake/lake.js';
 import type { ImagePixels } from '../avro/image-type.js';
@@ -46,6 +47,21 @@ const SCALE = Float32Array.from({ length: 256 }, (_, v) => v / 255);
  * in order, with its count and sha256 checked before any record is trusted.
  */
 export async function* readBatches(
+  lake: Lake,
+  members: MemberLocations,
+  options: ReadOptions,
+): AsyncGenerator<ReaderBatch> {
+  for await (const batch of batchesOf(lake, members, options)) {
+    yield batch;
+    // A turn of the event loop between batches: prefetched and cached files come through promises
+    // that are already resolved, so without it a consumer (an epoch, a scored partition) would hold
+    // the thread to its end, and the worker could not heartbeat, see a cancellation, report its
+    // other activities' results or run a workflow task meanwhile.
+    await yieldToEventLoop();
+  }
+}
+
+async function* batchesOf(
   lake: Lake,
   members: MemberLocations,
   options: ReadOptions,

@@ -43,8 +43,9 @@ export function loadNativeGemm(env: NodeJS.ProcessEnv = process.env): GemmAddon 
   const path = nativeGemmPath();
   if (!existsSync(path))
     return { reason: `not built (npx tsx lib/model/native/build.ts; needs cc and libopenblas-dev)` };
-  // OpenBLAS reads OPENBLAS_CORETYPE once, when it loads; a value set by the user stands.
-  const core = env.OPENBLAS_CORETYPE ? undefined : openblasCoreFor(cpuFlags());
+  // OpenBLAS reads OPENBLAS_CORETYPE from the process's environment once, when it loads; a
+  // value set by the user stands.
+  const core = process.env.OPENBLAS_CORETYPE ? undefined : openblasCoreFor(cpuFlags());
   if (core) process.env.OPENBLAS_CORETYPE = core;
   try {
     return createRequire(import.meta.url)(path) as GemmAddon;

@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { decodeImageBatch } from '../avro/decode.js';
+import { decodeImagePixels } from '../avro/decode.js';
 import type { Sandbox } from '../catalog/sandbox.js';
 import type { EvaluationMetrics } from '../eval/metrics.js';
 import type { Lake } from '../lake/lake.js';
@@ -91,10 +91,10 @@ async function misclassified(
       { id: evalId },
     )
   ).getRowsJS() as [string, number, number, number, string, number, number, string][];
-  const files = new Map<string, ReturnType<typeof decodeImageBatch>>();
+  const files = new Map<string, ReturnType<typeof decodeImagePixels>>();
   const out: MisclassifiedExample[] = [];
   for (const [imageId, label, predicted, confidence, key, index, count, sha256] of rows) {
-    if (!files.has(key)) files.set(key, decodeImageBatch(await lake.get(key), { key, count, sha256 }));
+    if (!files.has(key)) files.set(key, decodeImagePixels(await lake.get(key), { key, count, sha256 }));
     const record = files.get(key)![index]!;
     const png = await sharp(record.pixels, {
       raw: { width: record.width, height: record.height, channels: 1 },

@@ -262,6 +262,14 @@ describe('catalog over a real ingest', () => {
       const cache = new BatchCache(64 * 2 ** 20);
       expect(await epoch(5, cache)).toEqual(a);
       expect(cache.bytes).toBe(1000 * 784); // the 4 whole batch files the train split touches
+      // Between batches the event loop turns, even in a pass with nothing to wait for (all cached).
+      let turned = false;
+      setImmediate(() => (turned = true));
+      const cachedPass = readBatches(lake, members, { batchSize: 64, width: 28, height: 28, cache });
+      await cachedPass.next();
+      await cachedPass.next();
+      expect(turned).toBe(true);
+      await cachedPass.return(undefined);
       const tooSmall = new BatchCache(784 * 100);
       expect(await epoch(5, tooSmall)).toEqual(a);
       expect(tooSmall.bytes).toBe(0); // no file of 250 images fits: every pass streams
