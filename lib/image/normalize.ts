@@ -166,18 +166,24 @@ async function resizeGray(
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
 
-/** libvips often reports a cut-off file as a corrupt one; the file's structure tells which it is. */
-function truncated(b: Uint8Array, format: ImageFormat): boolean {
+/**
+ * libvips often reports a cut-off file as a corrupt one and a corrupt one as a read error; for PNG
+ * and JPEG the file's structure tells which it is (undefined: the message has to tell).
+ */
+function truncated(b: Uint8Array, format: ImageFormat): boolean | undefined {
   if (format === 'png') return pngIsTruncated(b);
   if (format === 'jpeg') return !(b[b.length - 2] === 0xff && b[b.length - 1] === 0xd9);
-  return false;
+  return undefined;
 }
 
-function sharpRejection(error: unknown, isTruncated: boolean): ImageRejectedError {
+function sharpRejection(error: unknown, isTruncated: boolean | undefined): ImageRejectedError {
   const message = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').trim();
   if (isTruncated) return new ImageRejectedError('truncated', message);
   if (/pixel limit/i.test(message)) return new ImageRejectedError('too-many-pixels', message);
-  if (/premature end|truncat|end of (file|stream|data)|read error|short read|unexpected end/i.test(message))
+  if (
+    isTruncated === undefined &&
+    /premature end|truncat|end of (file|stream|data)|read error|short read|unexpected end/i.test(message)
+  )
     return new ImageRejectedError('truncated', message);
   if (/unsupported image format/i.test(message)) return new ImageRejectedError('not-an-image', message);
   return new ImageRejectedError('corrupt', message);
@@ -209,7 +215,8 @@ export function borderLevel(p: Uint8Array, w: number, h: number): number {
 function meanStd(p: Uint8Array): { mean: number; std: number } {
   let sum = 0;
   let sq = 0;
-  for (const v of p) {
+  for (let i = 0; i < p.length; i++) {
+    const v = p[i]!;
     sum += v;
     sq += v * v;
   }

@@ -49,15 +49,21 @@ export function decodeGrayPng(
     pos += 12 + length;
   }
   if (!ended || width === 0 || height === 0 || idat.length === 0) return undefined;
+  const expected = (width * channels + 1) * height;
   let raw: Buffer;
   try {
-    raw = inflateSync(idat.length === 1 ? idat[0]! : Buffer.concat(idat));
+    // Output sized to the image (zlib's default is a 16 KiB buffer per call, mostly garbage) and
+    // bounded, so a stream that inflates past its declared size stops there.
+    raw = inflateSync(idat.length === 1 ? idat[0]! : Buffer.concat(idat), {
+      chunkSize: Math.max(64, expected),
+      maxOutputLength: expected + 1,
+    });
   } catch {
     return undefined;
   }
-  if (raw.length !== (width * channels + 1) * height) return undefined;
+  if (raw.length !== expected) return undefined;
   const pixels = unfilter(raw, width * channels, height, channels);
-  const data = channels === 1 ? pixels : grayOf(pixels, channels);
+  const data = !pixels ? undefined : channels === 1 ? pixels : grayOf(pixels, channels);
   return data && { data, width, height };
 }
 
@@ -74,41 +80,47 @@ function grayOf(p: Uint8Array, channels: number): Uint8Array | undefined {
   return out;
 }
 
-/** Undoes PNG scanline filters; `width` is in bytes, `bpp` is bytes per pixel. */
-function unfilter(raw: Uint8Array, width: number, height: number, bpp: number): Uint8Array {
+/**
+ * Undoes PNG scanline filters; `width` is in bytes, `bpp` is bytes per pixel. One loop per filter
+ * type and row (not a switch per byte): this runs for every ingested image.
+ */
+function unfilter(raw: Uint8Array, width: number, height: number, bpp: number): Uint8Array | undefined {
   const out = new Uint8Array(width * height);
   for (let y = 0; y < height; y++) {
     const filter = raw[y * (width + 1)]!;
+    if (filter > 4) return undefined; // not a PNG filter type: let the sharp path reject it
     const src = y * (width + 1) + 1;
     const row = y * width;
     const up = row - width;
-    for (let x = 0; x < width; x++) {
-      const a = x >= bpp ? out[row + x - bpp]! : 0;
-      const b = y > 0 ? out[up + x]! : 0;
-      const c = x >= bpp && y > 0 ? out[up + x - bpp]! : 0;
-      const v = raw[src + x]!;
-      let p: number;
-      switch (filter) {
-        case 0:
-          p = v;
-          break;
-        case 1:
-          p = v + a;
-          break;
-        case 2:
-          p = v + b;
-          break;
-        case 3:
-          p = v + ((a + b) >> 1);
-          break;
-        default: {
-          const pa = Math.abs(b - c),
-            pb = Math.abs(a - c),
-            pc = Math.abs(a + b - 2 * c);
-          p = v + (pa <= pb && pa <= pc ? a : pb <= pc ? b : c);
+    const first = y > 0;
+    switch (filter) {
+      case 0:
+        out.set(raw.subarray(src, src + width), row);
+        break;
+      case 1:
+        for (let x = 0; x < width; x++) out[row + x] = raw[src + x]! + (x >= bpp ? out[row + x - bpp]! : 0);
+        break;
+      case 2:
+        if (!first) out.set(raw.subarray(src, src + width), row);
+        else for (let x = 0; x < width; x++) out[row + x] = raw[src + x]! + out[up + x]!;
+        break;
+      case 3:
+        for (let x = 0; x < width; x++) {
+          const a = x >= bpp ? out[row + x - bpp]! : 0;
+          const b = first ? out[up + x]! : 0;
+          out[row + x] = raw[src + x]! + ((a + b) >> 1);
         }
-      }
-      out[row + x] = p & 0xff;
+        break;
+      case 4:
+        for (let x = 0; x < width; x++) {
+          const a = x >= bpp ? out[row + x - bpp]! : 0;
+          const b = first ? out[up + x]! : 0;
+          const c = x >= bpp && first ? out[up + x - bpp]! : 0;
+          const pa = Math.abs(b - c);
+          const pb = Math.abs(a - c);
+          const pc = Math.abs(a + b - 2 * c);
+          out[row + x] = raw[src + x]! + (pa <= pb && pa <= pc ? a : pb <= pc ? b : c);
+        }
     }
   }
   return out;

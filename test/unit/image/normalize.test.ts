@@ -2,7 +2,7 @@ import sharp, { type Sharp } from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { ImageRejectedError, normalizeImage, sniffFormat } from '../../../lib/image/index.js';
 import { decodeGrayPng } from '../../../lib/image/png-fast.js';
-import { pngBomb } from '../../fixtures/hostile-images.js';
+import { grayPng, pngBomb } from '../../fixtures/hostile-images.js';
 import { reliability } from '../../reliability/tally.js';
 
 // A 28x28 "digit": a light ring on a dark background, with anti-aliased edges.
@@ -153,6 +153,18 @@ describe('normalizeImage', () => {
       expect(Buffer.from(fast.pixels).equals(Buffer.from(slow.pixels))).toBe(true);
       expect(fast.stats).toEqual(slow.stats);
     }
+  });
+  it('leaves malformed PNGs to sharp: a stream longer than its rows, a filter type that does not exist', async () => {
+    // 28 rows of 29 bytes declared, 10 MB inflated: the fast path stops at its bound
+    const long = grayPng(28, 28, Buffer.alloc(10_000_000));
+    expect(decodeGrayPng(long)).toBeUndefined();
+    expect((await normalizeImage(long)).pixels).toEqual(new Uint8Array(784));
+    const rows = Buffer.alloc(29 * 28);
+    rows[29 * 5] = 7; // PNG filter types are 0-4
+    const badFilter = grayPng(28, 28, rows);
+    expect(decodeGrayPng(badFilter)).toBeUndefined();
+    expect(await rejected(badFilter)).toBe('corrupt');
+    expect(decodeGrayPng(grayPng(28, 28, Buffer.alloc(29 * 28)))?.data).toEqual(new Uint8Array(784));
   });
 });
 
