@@ -17,7 +17,7 @@ export async function predictMembers(
   const probs = new Float32Array(members.length * k);
   const ids: string[] = [];
   const { width, height } = card.input;
-  for await (const b of readBatches(lake, members, { batchSize: 1024, width, height })) {
+  for await (const b of readBatches(lake, members, { batchSize: 1024, width, height, recycle: true })) {
     probs.set(predictProbabilities(model, b), ids.length * k);
     ids.push(...b.ids);
     Context.current().heartbeat({ predicted: ids.length });

@@ -152,6 +152,7 @@ function read(
 ): AsyncGenerator<ReaderBatch> {
   return readBatches(lake, members, {
     cache,
+    recycle: true, // a step is done with its batch when it asks for the next
     batchSize: plan.params.batchSize,
     width: plan.width,
     height: plan.height,

@@ -220,7 +220,7 @@ describe('catalog over a real ingest', () => {
       const members = await memberLocations(deps, lake, manifest.tables.dataset_members, { split: 'train' });
       expect(members.length).toBe(ds.counts.train);
 
-      const epoch = async (seed?: number, cache?: BatchCache) => {
+      const epoch = async (seed?: number, cache?: BatchCache, recycle?: boolean) => {
         const ids: string[] = [];
         const labels: number[] = [];
         let max = 0;
@@ -231,6 +231,7 @@ describe('catalog over a real ingest', () => {
           height: 28,
           shuffle: seed === undefined ? undefined : { seed, bufferSize: 100 },
           cache,
+          recycle,
         })) {
           expect(b.x.length).toBe(b.n * 784);
           ids.push(...b.ids);
@@ -270,6 +271,14 @@ describe('catalog over a real ingest', () => {
       await cachedPass.next();
       expect(turned).toBe(true);
       await cachedPass.return(undefined);
+      // Recycled arrays give the same batches to a consumer done with each when it asks for the
+      // next, and really are reused (two in turn).
+      expect(await epoch(5, cache, true)).toEqual(a);
+      const recycled = readBatches(lake, members, { batchSize: 64, width: 28, height: 28, recycle: true });
+      const xs: Float32Array[] = [];
+      for await (const batch of recycled) if (xs.push(batch.x) === 3) break;
+      expect(xs[2]).toBe(xs[0]);
+      expect(xs[1]).not.toBe(xs[0]);
       const tooSmall = new BatchCache(784 * 100);
       expect(await epoch(5, tooSmall)).toEqual(a);
       expect(tooSmall.bytes).toBe(0); // no file of 250 images fits: every pass streams
