@@ -3,6 +3,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { installNativeGemm, loadNativeGemm } from './native-gemm.js';
+import { installNativeMomentum } from './native-momentum.js';
 import { installWasmConvGrads } from './wasm-conv-grads.js';
 import { installWasmMatMulFix } from './wasm-matmul.js';
 import { installWasmMaxPoolGrad } from './wasm-pool-grad.js';
@@ -80,6 +81,7 @@ async function wasm(notices: string[]): Promise<BackendInfo> {
     return { name: 'wasm', versions: versions({ ...base, gemm: 'xnnpack' }), notices };
   }
   const gemm = installNativeGemm(addon);
+  installNativeMomentum(addon);
   return { name: 'wasm', versions: versions({ ...base, gemm: gemm.description }), notices };
 }
 

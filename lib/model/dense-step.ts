@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { LabeledBatch } from './batch.js';
+import { applyUpdates, type VariableUpdate } from './native-momentum.js';
 
 /** A dense layer's variables as the fast step uses them. */
 interface DenseVars {
@@ -36,8 +37,9 @@ export function denseStack(model: tf.LayersModel): readonly DenseVars[] | undefi
  * TF.js's tape: about 30 ops instead of about 150, no tape bookkeeping, the softmax/cross-entropy
  * gradient (p - onehot) / n computed in JavaScript from the probabilities the loss needs anyway,
  * bias gradients as a product with ones (a reduction over the batch axis transposes in wasm).
- * The optimizer applies the gradients as in TF.js's own minimize, so its state (momentum, Adam
- * moments) is the same object checkpoints save. Deterministic: same weights and batch, same bits.
+ * The optimizer applies the gradients as in TF.js's own minimize (a momentum step fused into one
+ * native pass when the addon is there, with the same bits), so its state (momentum, Adam moments)
+ * is the same object checkpoints save. Deterministic: same weights and batch, same bits.
  */
 export function denseStep(
   layers: readonly DenseVars[],
@@ -75,19 +77,22 @@ export function denseStep(
     if (!Number.isFinite(lossSum)) return { lossSum, correct }; // the caller reports divergence
     let d: tf.Tensor2D = tf.tensor2d(dz, [b.n, classes]);
     const ones = tf.ones([1, b.n]);
-    const grads: { name: string; tensor: tf.Tensor }[] = [];
+    const updates: VariableUpdate[] = [];
     for (let i = layers.length - 1; i >= 0; i--) {
       const { kernel, bias } = layers[i]!;
       const a = activations[i]!;
-      const dW = tf.matMul(a, d, true, false);
-      grads[2 * i] = { name: kernel.name, tensor: l2 > 0 ? tf.add(dW, tf.mul(kernel, l2)) : dW };
-      grads[2 * i + 1] = { name: bias.name, tensor: tf.reshape(tf.matMul(ones, d), [d.shape[1]]) };
+      updates[2 * i] = { variable: kernel, gradient: tf.matMul(a, d, true, false), l2 };
+      updates[2 * i + 1] = {
+        variable: bias,
+        gradient: tf.reshape(tf.matMul(ones, d), [d.shape[1]]),
+        l2: 0,
+      };
       // ReLU's derivative from its output: a > 0 exactly where its input was.
       if (i > 0) d = tf.mul(tf.matMul(d, kernel, false, true), tf.step(a));
     }
     // In the model's weight order (kernel, bias per layer): the order TF.js's minimize uses, which
     // pairs each optimizer slot (momentum, moments) with its variable.
-    optimizer.applyGradients(grads);
+    applyUpdates(optimizer, updates);
     return { lossSum, correct };
   });
 }

@@ -2,12 +2,13 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { overrideKernel } from './kernel-overrides.js';
+import type { MomentumAddon } from './native-momentum.js';
 import { nativeGemmPath } from './native/build.js';
 import { cpuFlags, openblasCoreFor } from './native/openblas-core.js';
 import { heapIndex, type WasmBackend } from './wasm-heap.js';
 
 /** The addon built from native/gemm.c. */
-interface GemmAddon {
+interface GemmAddon extends MomentumAddon {
   gemm(
     heap: Float32Array,
     transA: number,

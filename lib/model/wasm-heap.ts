@@ -9,6 +9,8 @@ export interface WasmBackend {
   readonly dataIdMap: { get(dataId: DataId): { readonly memoryOffset: number } | undefined };
   makeOutput(shape: number[], dtype: DataType): TensorInfo;
   disposeData(dataId: DataId): boolean;
+  /** Tensors sharing the data (assign and tf.variable share it rather than copy). */
+  refCount(dataId: DataId): number;
 }
 
 /** Index of a float32 tensor's first value in HEAPF32. */

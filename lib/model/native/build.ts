@@ -11,11 +11,14 @@ import { promisify } from 'node:util';
 import { loadConfig } from '../../config.js';
 
 const SOURCE = fileURLToPath(new URL('./gemm.c', import.meta.url));
+// -O3 vectorizes the momentum loop; -ffp-contract=off keeps its rounding TF.js's (see gemm.c).
+const FLAGS = ['-O3', '-ffp-contract=off'];
 
-/** Where the addon built from this exact source lives: a changed gemm.c gets a new file. */
+/** Where the addon built from this exact source and flags lives: a changed gemm.c gets a new file. */
 export function nativeGemmPath(cacheDir: string = loadConfig().cacheDir): string {
   const hash = createHash('sha256')
     .update(readFileSync(SOURCE))
+    .update(FLAGS.join(' '))
     .update(`${process.platform}-${process.arch}-napi${process.versions.napi ?? ''}`)
     .digest('hex')
     .slice(0, 16);
@@ -39,7 +42,7 @@ export async function buildNativeGemm(cacheDir?: string): Promise<string> {
   if (existsSync(out)) return out;
   await mkdir(dirname(out), { recursive: true });
   const tmp = `${out}.${process.pid}.tmp`;
-  const args = ['-O2', '-shared', '-fPIC', `-I${nodeHeaders()}`, SOURCE, '-lopenblas', '-o', tmp];
+  const args = [...FLAGS, '-shared', '-fPIC', `-I${nodeHeaders()}`, SOURCE, '-lopenblas', '-o', tmp];
   try {
     await promisify(execFile)(process.env.CC || 'cc', args, { timeout: 120_000 });
     await rename(tmp, out); // atomic: a concurrent loader sees the whole file or none
