@@ -5,6 +5,7 @@
 #include <node_api.h>
 #include <cblas.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define CHECK(call) if ((call) != napi_ok) { napi_throw_error(env, NULL, "gemm: bad arguments"); return NULL; }
 
@@ -14,32 +15,49 @@ static int64_t arg_int(napi_env env, napi_value v, int* ok) {
   return x;
 }
 
-// gemm(heap: Float32Array, transA, transB, M, N, K, a, b, c, bias, relu): indexes in floats, bias -1
-// for none. C[M,N] = relu?(op(A)[M,K] op(B)[K,N] + bias[N]), row-major.
-static napi_value Gemm(napi_env env, napi_callback_info info) {
-  size_t argc = 11;
-  napi_value v[11];
-  CHECK(napi_get_cb_info(env, info, &argc, v, NULL, NULL));
-  if (argc != 11) { napi_throw_type_error(env, NULL, "gemm: expected 11 arguments"); return NULL; }
+// The arguments of a call whose first is the wasm heap: fills v[0..expected) and the heap's floats
+// and length; NULL (with a JS exception thrown) when the call does not fit.
+static float* heap_args(napi_env env, napi_callback_info info, const char* name, size_t expected, napi_value* v,
+                        int64_t* len) {
+  size_t argc = expected;
+  char message[96];
   napi_typedarray_type type;
   size_t length;
   void* data;
-  CHECK(napi_get_typedarray_info(env, v[0], &type, &length, &data, NULL, NULL));
-  if (type != napi_float32_array) { napi_throw_type_error(env, NULL, "gemm: expected a Float32Array heap"); return NULL; }
+  if (napi_get_cb_info(env, info, &argc, v, NULL, NULL) != napi_ok || argc != expected) {
+    snprintf(message, sizeof message, "%s: expected %zu arguments", name, expected);
+    napi_throw_type_error(env, NULL, message);
+    return NULL;
+  }
+  if (napi_get_typedarray_info(env, v[0], &type, &length, &data, NULL, NULL) != napi_ok ||
+      type != napi_float32_array) {
+    snprintf(message, sizeof message, "%s: expected a Float32Array heap", name);
+    napi_throw_type_error(env, NULL, message);
+    return NULL;
+  }
+  *len = (int64_t)length;
+  return (float*)data;
+}
+
+// gemm(heap: Float32Array, transA, transB, M, N, K, a, b, c, bias, relu): indexes in floats, bias -1
+// for none. C[M,N] = relu?(op(A)[M,K] op(B)[K,N] + bias[N]), row-major.
+static napi_value Gemm(napi_env env, napi_callback_info info) {
+  napi_value v[11];
+  int64_t len = 0;
+  float* heap = heap_args(env, info, "gemm", 11, v, &len);
+  if (!heap) return NULL;
   int ok = 1;
   int64_t ta = arg_int(env, v[1], &ok), tb = arg_int(env, v[2], &ok);
   int64_t m = arg_int(env, v[3], &ok), n = arg_int(env, v[4], &ok), k = arg_int(env, v[5], &ok);
   int64_t a = arg_int(env, v[6], &ok), b = arg_int(env, v[7], &ok), c = arg_int(env, v[8], &ok);
   int64_t bias = arg_int(env, v[9], &ok), relu = arg_int(env, v[10], &ok);
   if (!ok) { napi_throw_type_error(env, NULL, "gemm: expected integer arguments"); return NULL; }
-  int64_t len = (int64_t)length;
   // A wrong index must not write outside the heap: check every range before touching memory.
   if (m <= 0 || n <= 0 || k <= 0 || m > INT32_MAX || n > INT32_MAX || k > INT32_MAX || a < 0 || b < 0 || c < 0 ||
       a + m * k > len || b + k * n > len || c + m * n > len || (bias >= 0 && bias + n > len)) {
     napi_throw_range_error(env, NULL, "gemm: operand outside the heap");
     return NULL;
   }
-  float* heap = (float*)data;
   float* C = heap + c;
   float beta = 0.0f;
   if (bias >= 0) {
@@ -65,15 +83,10 @@ static napi_value Gemm(napi_env env, napi_callback_info info) {
 // w = c*acc + w without; c is -lr. Built with -ffp-contract=off: a fused multiply-add would round once
 // where TF.js rounds twice.
 static napi_value Momentum(napi_env env, napi_callback_info info) {
-  size_t argc = 9;
   napi_value v[9];
-  CHECK(napi_get_cb_info(env, info, &argc, v, NULL, NULL));
-  if (argc != 9) { napi_throw_type_error(env, NULL, "momentum: expected 9 arguments"); return NULL; }
-  napi_typedarray_type type;
-  size_t length;
-  void* data;
-  CHECK(napi_get_typedarray_info(env, v[0], &type, &length, &data, NULL, NULL));
-  if (type != napi_float32_array) { napi_throw_type_error(env, NULL, "momentum: expected a Float32Array heap"); return NULL; }
+  int64_t len = 0;
+  float* heap = heap_args(env, info, "momentum", 9, v, &len);
+  if (!heap) return NULL;
   int ok = 1;
   int64_t w = arg_int(env, v[1], &ok), acc = arg_int(env, v[2], &ok), g = arg_int(env, v[3], &ok);
   int64_t n = arg_int(env, v[4], &ok), nesterov = arg_int(env, v[8], &ok);
@@ -82,12 +95,10 @@ static napi_value Momentum(napi_env env, napi_callback_info info) {
       napi_get_value_double(env, v[7], &l2) != napi_ok)
     ok = 0;
   if (!ok) { napi_throw_type_error(env, NULL, "momentum: expected numbers"); return NULL; }
-  int64_t len = (int64_t)length;
   if (n <= 0 || w < 0 || acc < 0 || g < 0 || w + n > len || acc + n > len || g + n > len) {
     napi_throw_range_error(env, NULL, "momentum: operand outside the heap");
     return NULL;
   }
-  float* heap = (float*)data;
   float* W = heap + w;
   float* A = heap + acc;
   const float* G = heap + g;

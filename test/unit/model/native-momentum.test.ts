@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, type BackendInfo } from '../../../lib/model/index.js';
 import { applyUpdates } from '../../../lib/model/native-momentum.js';
+import { loadNativeGemm } from '../../../lib/model/native-gemm.js';
 
 let info: BackendInfo;
 beforeAll(async () => {
@@ -89,5 +90,28 @@ describe('the momentum step (fused and native when the addon is built)', () => {
     expect(variable.dataSync()[0]).not.toBe(loaded.dataSync()[0]);
     tf.dispose([loaded, variable, gradient]);
     optimizer.dispose();
+  });
+});
+
+describe('the native addon refuses calls that do not fit the heap', () => {
+  it('checks argument counts, the heap type and every range before touching memory', () => {
+    const addon = loadNativeGemm();
+    if ('reason' in addon) {
+      // Without the addon there is nothing native to check; training takes TF.js's own step.
+      expect(info.versions.gemm).toBe('xnnpack');
+      return;
+    }
+    const heap = new Float32Array(16);
+    expect(() => addon.momentum(heap, 0, 0, 0, 17, 0.9, -0.1, 0, 1)).toThrow(
+      /momentum: operand outside the heap/,
+    );
+    expect(() => addon.momentum(heap, -1, 0, 0, 4, 0.9, -0.1, 0, 1)).toThrow(/outside the heap/);
+    expect(() => (addon.momentum as (...a: unknown[]) => void)(heap, 0, 0)).toThrow(/expected 9 arguments/);
+    expect(() => addon.momentum(new Float64Array(4) as never, 0, 0, 0, 1, 0.9, -0.1, 0, 1)).toThrow(
+      /expected a Float32Array heap/,
+    );
+    expect(() => addon.gemm(heap, 0, 0, 4, 4, 4, 0, 0, 4, -1, 0)).toThrow(/gemm: operand outside the heap/);
+    expect(() => (addon.gemm as (...a: unknown[]) => void)(heap)).toThrow(/gemm: expected 11 arguments/);
+    expect([...heap]).toEqual(Array(16).fill(0));
   });
 });
