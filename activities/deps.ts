@@ -1,6 +1,7 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { join } from 'node:path';
 import { MetadataMirror } from '../lib/catalog/mirror.js';
+import { BatchCache } from '../lib/dataset/batch-cache.js';
 import type { Config } from '../lib/config.js';
 import { LakeRegistry } from '../lib/lake/lake-registry.js';
 
@@ -14,7 +15,15 @@ export interface ActivityDeps {
   duckdb(): Promise<DuckDBInstance>;
   /** Per-worker memo of values derived from committed lake state (keyed by what they depend on). */
   readonly memo: Map<string, Promise<unknown>>;
+  /**
+   * Decoded training batch files, shared by the trainings this worker runs: the trials of a sweep
+   * on one dataset decode its files once per worker, not once per trial.
+   */
+  readonly trainingBatches: BatchCache;
 }
+
+/** The decoded-pixels budget of a worker's training cache: about 680,000 images of 28x28. */
+const TRAINING_CACHE_BYTES = 512 * 2 ** 20;
 
 export function createActivityDeps(config: Config, env: NodeJS.ProcessEnv = process.env): ActivityDeps {
   let instance: Promise<DuckDBInstance> | undefined;
@@ -24,6 +33,7 @@ export function createActivityDeps(config: Config, env: NodeJS.ProcessEnv = proc
     mirror: new MetadataMirror(join(config.cacheDir, 'metadata')),
     duckdb: () => (instance ??= DuckDBInstance.create(':memory:', { threads: '2' })),
     memo: new Map(),
+    trainingBatches: new BatchCache(TRAINING_CACHE_BYTES),
   };
 }
 

@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type * as tf from '@tensorflow/tfjs';
 import type { DatasetManifest } from '../../lib/dataset/manifest.js';
-import { BatchCache } from '../../lib/dataset/batch-cache.js';
+import type { BatchCache } from '../../lib/dataset/batch-cache.js';
 import { resolveDataset } from '../../lib/dataset/versions.js';
 import { readBatches, type ReaderBatch } from '../../lib/dataset/reader.js';
 import type { MemberLocations } from '../../lib/dataset/members.js';
@@ -43,8 +43,6 @@ export interface TrainResult {
 }
 
 const HEARTBEAT_EVERY = 20; // batches
-/** Decoded pixels kept across epochs: 512 MiB holds about 680,000 images of 28x28. */
-const DECODED_CACHE_BYTES = 512 * 2 ** 20;
 
 /**
  * Trains one model: an epoch over the shuffled train split, validation on the val split, a
@@ -80,7 +78,7 @@ export function createTrainModel(deps: ActivityDeps) {
     };
     const resumedFromEpoch = state.epoch;
     const ctx = Context.current();
-    const cache = new BatchCache(DECODED_CACHE_BYTES);
+    const cache = deps.trainingBatches; // across epochs, and across the trainings of this worker
     let stopped: ModelCard['stopped'] = 'completed';
     try {
       while (state.epoch < plan.params.epochs) {

@@ -1,9 +1,10 @@
 import type { ImagePixels } from '../avro/image-type.js';
 
 /**
- * Decoded batch files kept for the next pass over the same members (training epochs and
- * validation), so each file is fetched, checked, inflated and decoded once per training rather
- * than once per epoch. Files past the byte budget are not kept: the reader streams them again.
+ * Decoded batch files kept for later passes over them: the epochs and validation of a training,
+ * and the trials of a sweep that a worker runs one after another on the same dataset. Each file is
+ * fetched, checked, inflated and decoded once while it stays here. Keyed by the file's key and
+ * sha256 (the content the reader checked); past the byte budget the least recently used files go.
  */
 export class BatchCache {
   readonly #files = new Map<string, readonly ImagePixels[]>();
@@ -11,19 +12,35 @@ export class BatchCache {
 
   constructor(readonly budgetBytes: number) {}
 
+  has(key: string): boolean {
+    return this.#files.has(key);
+  }
+
   get(key: string): readonly ImagePixels[] | undefined {
-    return this.#files.get(key);
+    const images = this.#files.get(key);
+    if (images) {
+      // most recently used last: a Map keeps insertion order
+      this.#files.delete(key);
+      this.#files.set(key, images);
+    }
+    return images;
   }
 
   /**
-   * Keeps a file's images when they fit in what is left of the budget, copied into one buffer:
-   * decoded pixels are views into the inflated blocks, which also hold every record's strings,
-   * so keeping the views would hold more memory than the budget counts.
+   * Keeps a file's images, copied into one buffer (decoded pixels are views into the inflated
+   * blocks, which also hold every record's strings, so keeping the views would hold more memory
+   * than the budget counts), making room by dropping the least recently used files. A reader that
+   * still holds a dropped file's images keeps them until it is done.
    */
   offer(key: string, images: readonly ImagePixels[]): void {
     if (this.#files.has(key)) return;
-    const bytes = images.reduce((sum, i) => sum + i.pixels.length, 0);
-    if (this.#bytes + bytes > this.budgetBytes) return;
+    const bytes = sizeOf(images);
+    if (bytes > this.budgetBytes) return;
+    for (const [oldest, old] of this.#files) {
+      if (this.#bytes + bytes <= this.budgetBytes) break;
+      this.#files.delete(oldest);
+      this.#bytes -= sizeOf(old);
+    }
     const all = Buffer.allocUnsafeSlow(bytes);
     let at = 0;
     const kept = images.map(({ width, height, pixels }) => {
@@ -38,4 +55,12 @@ export class BatchCache {
   get bytes(): number {
     return this.#bytes;
   }
+
+  get files(): number {
+    return this.#files.size;
+  }
+}
+
+function sizeOf(images: readonly ImagePixels[]): number {
+  return images.reduce((sum, i) => sum + i.pixels.length, 0);
 }

@@ -81,7 +81,7 @@ async function* batchesOf(
   const fetches = new Map<number, Promise<Buffer>>();
   const fetch = (g: number) => {
     const group = groups[g];
-    if (group && !fetches.has(g) && !options.cache?.get(members.batchKey[group.start]!)) {
+    if (group && !fetches.has(g) && !options.cache?.has(cacheKey(members, group.start))) {
       const p = lake.get(members.batchKey[group.start]!, { signal: options.signal });
       p.catch(() => undefined); // awaited below; a prefetch that fails is reported when its turn comes
       fetches.set(g, p);
@@ -122,7 +122,7 @@ async function* batchesOf(
       count: members.batchRecords[start]!,
       sha256: members.batchSha256[start]!,
     });
-    options.cache?.offer(key, records);
+    options.cache?.offer(cacheKey(members, start), records);
     return records;
   };
 
@@ -131,7 +131,7 @@ async function* batchesOf(
     options.signal?.throwIfAborted();
     const { start, end } = groups[g]!;
     const key = members.batchKey[start]!;
-    const records = options.cache?.get(key) ?? (await decodeFile(g, key, start));
+    const records = options.cache?.get(cacheKey(members, start)) ?? (await decodeFile(g, key, start));
     const order = Array.from({ length: end - start }, (_, i) => start + i);
     if (random) shuffleInPlace(order, random);
     for (const m of order) {
@@ -161,6 +161,11 @@ async function* batchesOf(
       if (full) yield full;
     }
   if (batch.n > 0) yield trim(batch, pixelsPerImage);
+}
+
+/** A batch file's content as the metadata names it: its key and the sha256 it was checked against. */
+function cacheKey(members: MemberLocations, i: number): string {
+  return `${members.batchKey[i]}@${members.batchSha256[i]}`;
 }
 
 /** Runs of members that share a batch file (members come sorted by batch key and record). */
