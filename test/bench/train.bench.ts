@@ -26,6 +26,7 @@ import { figure, type Benchmark, type Figure } from './harness.js';
 const run = promisify(execFile);
 const THROUGHPUT_SAMPLES = 12_800; // 100 batches of 128
 const CHILD = 'IMAGELAKE_BENCH_TRAIN_CHILD';
+const MLP_SEEDS = [123, 1, 2, 3, 4];
 
 interface Split {
   readonly x: Float32Array;
@@ -51,7 +52,11 @@ export const benchmark: Benchmark = {
     const wasmOnly = backend.versions.gemm === 'xnnpack' ? { ours, stockFit } : await wasmOnlyThroughput();
     const torch = await torchThroughput(fm.trainImages, fm.trainLabels);
     const oursBesideTorch = await mlpThroughput(sample); // right after it: the machine is shared
-    const mlp = await accuracy('mlp', train, test);
+    // One run's accuracy moves by about +-0.006 with the seed (and with the CPU's GEMM kernels),
+    // so the mlp's figure is the mean over seeds: the original's 123, then 1 to 4.
+    const mlpRuns: Awaited<ReturnType<typeof accuracy>>[] = [];
+    for (const seed of MLP_SEEDS) mlpRuns.push(await accuracy('mlp', train, test, seed));
+    const mlpMean = mlpRuns.reduce((sum, r) => sum + r.accuracy, 0) / mlpRuns.length;
     const cnn = await accuracy('cnn', train, test);
 
     const stock = { name: 'plain tfjs model.fit, stock tfjs-backend-wasm', value: stockFit };
@@ -101,15 +106,15 @@ export const benchmark: Benchmark = {
       });
     figures.push(
       figure({
-        name: `mlp test accuracy after ${mlp.epochs} epochs (original parameters)`,
-        value: mlp.accuracy,
+        name: `mlp test accuracy after ${mlpRuns[0]!.epochs} epochs (original parameters), mean of ${mlpRuns.length} seeds`,
+        value: mlpMean,
         unit: 'accuracy',
         baseline: {
           name: 'published scikit-learn MLPClassifier on Fashion-MNIST (about 0.87-0.88)',
           value: 0.877,
         },
         target: { op: '>=', value: 0.885 },
-        note: `${mlp.seconds.toFixed(0)} s, ${Math.round(mlp.samplesPerSecond)} samples/s over the run`,
+        note: `seed ${MLP_SEEDS.map((seed, i) => `${seed}: ${mlpRuns[i]!.accuracy.toFixed(4)}`).join(', ')}; ${mlpRuns[0]!.seconds.toFixed(0)} s, ${Math.round(mlpRuns[0]!.samplesPerSecond)} samples/s per run`,
       }),
       figure({
         name: `cnn test accuracy after ${cnn.epochs} epochs (Adam 0.001, batch 64)`,
@@ -247,8 +252,8 @@ async function wasmOnlyThroughput(): Promise<{ ours: number; stockFit: number }>
   return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { ours: number; stockFit: number };
 }
 
-async function accuracy(arch: Arch, train: Split, test: Split) {
-  const p = defaultParams(arch);
+async function accuracy(arch: Arch, train: Split, test: Split, seed?: number) {
+  const p = { ...defaultParams(arch), ...(seed === undefined ? {} : { seed }) };
   const model = buildModel(arch, { width: 28, height: 28, classes: 10 }, p.seed);
   const optimizer = createOptimizer(p);
   const order = Array.from({ length: train.count }, (_, i) => i);
