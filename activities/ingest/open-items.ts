@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { openIdxPair, type IdxPair } from '../../lib/idx/index.js';
 import { NotFoundError, type Lake } from '../../lib/lake/lake.js';
 import type { PlanChunk } from '../../lib/ingest/plan.js';
@@ -27,7 +27,7 @@ export async function openItems(
       length: plan.items.length,
       get: (i) => {
         const item = plan.items[i]!;
-        return { ref: item.ref, label: item.label, read: () => readItem(root, item.ref, item.size) };
+        return { ref: item.ref, label: item.label, read: () => readItem(root, item.ref) };
       },
     };
   }
@@ -55,17 +55,49 @@ const SMALL_FILE_BYTES = 256 * 1024;
 /**
  * Small local files are read synchronously: an async read costs about five times more main-thread
  * time than the read itself (four fs requests, each with async-context propagation), which
- * dominated ingest of small images. Large files and S3 objects stay asynchronous.
+ * dominated ingest of small images. The size comes from the open file (the listing does not stat);
+ * large files and S3 objects are read asynchronously. Opened non-blocking, so a FIFO or device
+ * in the source is refused, not waited on.
  */
-async function readItem(root: Lake, ref: string, size: number): Promise<Uint8Array> {
-  const path = size < SMALL_FILE_BYTES ? root.localPath(ref) : undefined;
+async function readItem(root: Lake, ref: string): Promise<Uint8Array> {
+  const path = root.localPath(ref);
   if (!path) return root.get(ref);
+  let fd: number;
   try {
-    return readFileSync(path);
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     if ((error as { code?: string }).code === 'ENOENT') throw new NotFoundError(ref, root.uri);
     throw error;
   }
+  let size: number;
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) throw notARegularFile(stats.isDirectory());
+    size = stats.size;
+    if (size < SMALL_FILE_BYTES) return readAll(fd, size);
+  } finally {
+    closeSync(fd);
+  }
+  return root.get(ref);
+}
+
+/** The file's first `size` bytes (its size when it was opened), fewer when it shrank since. */
+function readAll(fd: number, size: number): Buffer {
+  const buffer = Buffer.allocUnsafe(size);
+  let at = 0;
+  while (at < size) {
+    const n = readSync(fd, buffer, at, size - at, at);
+    if (n === 0) break;
+    at += n;
+  }
+  return at === size ? buffer : buffer.subarray(0, at);
+}
+
+/** Reported like the errors reading such an entry gives (see process-item's unreadable reasons). */
+function notARegularFile(directory: boolean): Error {
+  return Object.assign(new Error(directory ? 'a directory' : 'not a regular file'), {
+    code: directory ? 'EISDIR' : 'ENOTREG',
+  });
 }
 
 /** IDX files are decoded once per worker (gunzip of 26 MB takes a while). */

@@ -78,8 +78,8 @@ async function listFiles(input: PlanIngestInput, open: (uri: string) => Lake) {
       : undefined;
   const items: PlannedFile[] = [];
   const source = input.source as Extract<IngestSource, { kind: 'files' }>;
-  for await (const o of source.include ? included(root, source.include) : root.list('')) {
-    items.push({ ref: o.key, size: o.size, label: labelFromPath(o.key, input.labels, manifest) });
+  for await (const ref of source.include ? included(root, source.include) : root.listKeys('')) {
+    items.push({ ref, label: labelFromPath(ref, input.labels, manifest) });
     if (items.length % 10_000 === 0) Context.current().heartbeat({ listed: items.length });
   }
   const chunks: PlanChunk[] = balancedRanges(items.length, input.chunkSize, input.parallelism ?? 1).map(
@@ -94,8 +94,7 @@ async function listFiles(input: PlanIngestInput, open: (uri: string) => Lake) {
 /** The included files that still exist; one that vanished since it was seen is left out. */
 async function* included(root: Lake, keys: readonly string[]) {
   for (const key of [...keys].sort()) {
-    const info = await root.head(key);
-    if (info) yield info;
+    if (await root.head(key)) yield key;
   }
 }
 

@@ -20,7 +20,8 @@ export interface ItemOutcome {
   readonly image?: NormalizedImage;
 }
 
-const FS_UNREADABLE = new Set(['EACCES', 'EISDIR', 'ELOOP', 'ENAMETOOLONG', 'EPERM']);
+// ENOTREG is ours: a FIFO, socket or device in the source (see open-items' readItem).
+const FS_UNREADABLE = new Set(['EACCES', 'EISDIR', 'ELOOP', 'ENAMETOOLONG', 'EPERM', 'ENOTREG']);
 
 /** Hashes, dedupes and normalizes one item once its read (started ahead) completes. Bad input becomes a quarantine row, never an exception. */
 export async function processItem(

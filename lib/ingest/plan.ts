@@ -5,7 +5,6 @@ import type { IngestSource } from './source.js';
 export interface PlannedFile {
   /** Path relative to the source root, `/`-separated. */
   readonly ref: string;
-  readonly size: number;
   readonly label: string | null;
 }
 

@@ -67,6 +67,20 @@ export class LocalLake implements Lake {
   }
 
   async *list(prefix: string): AsyncIterable<ObjectInfo> {
+    for await (const { key, path } of this.entries(prefix)) {
+      // A synchronous stat: three times faster than async ones, even batched, on big listings
+      // (each async stat is a thread-pool round trip); a file gone since readdir is skipped.
+      const stats = statSync(path, { throwIfNoEntry: false });
+      if (stats) yield info(key, stats.size, stats.mtime);
+    }
+  }
+
+  async *listKeys(prefix: string): AsyncIterable<string> {
+    for await (const { key } of this.entries(prefix)) yield key;
+  }
+
+  /** Every entry under the prefix that is not a directory, in key order, as readdir saw it. */
+  private async *entries(prefix: string): AsyncIterable<{ key: string; path: string }> {
     validatePrefix(prefix);
     // Walk from the deepest complete directory of the prefix, then filter by the full prefix.
     const slash = prefix.lastIndexOf('/');
@@ -74,7 +88,7 @@ export class LocalLake implements Lake {
     yield* this.walk(base, prefix);
   }
 
-  private async *walk(dirKey: string, prefix: string): AsyncIterable<ObjectInfo> {
+  private async *walk(dirKey: string, prefix: string): AsyncIterable<{ key: string; path: string }> {
     const dir = dirKey === '' ? this.root : join(this.root, ...dirKey.split('/'));
     let entries;
     try {
@@ -92,10 +106,7 @@ export class LocalLake implements Lake {
       if (isDir) {
         if (key.startsWith(prefix) || prefix.startsWith(`${key}/`)) yield* this.walk(key, prefix);
       } else if (key.startsWith(prefix)) {
-        // A synchronous stat: three times faster than async ones, even batched, on big listings
-        // (each async stat is a thread-pool round trip); a file gone since readdir is skipped.
-        const stats = statSync(join(dir, name), { throwIfNoEntry: false });
-        if (stats) yield info(key, stats.size, stats.mtime);
+        yield { key, path: join(dir, name) };
       }
     }
   }

@@ -106,6 +106,10 @@ export class S3Lake implements Lake {
     } while (token);
   }
 
+  async *listKeys(prefix: string, options?: { signal?: AbortSignal }): AsyncIterable<string> {
+    for await (const o of this.list(prefix, options)) yield o.key;
+  }
+
   async delete(key: string): Promise<void> {
     const command = new DeleteObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) });
     await this.guard(key, () => this.client.send(command));

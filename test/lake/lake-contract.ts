@@ -10,9 +10,13 @@ const text = async (stream: Readable) => {
   for await (const c of stream) chunks.push(c as Buffer);
   return Buffer.concat(chunks).toString();
 };
+/** The keys list() gives; listKeys() must give the very same ones. */
 const keys = async (lake: Lake, prefix: string) => {
   const out: string[] = [];
   for await (const o of lake.list(prefix)) out.push(o.key);
+  const bare: string[] = [];
+  for await (const key of lake.listKeys(prefix)) bare.push(key);
+  expect(bare).toEqual(out);
   return out;
 };
 
