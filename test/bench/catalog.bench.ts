@@ -159,6 +159,7 @@ export const benchmark: Benchmark = {
           width: 28,
           height: 28,
           shuffle: { seed: 1 },
+          recycle: true, // as training reads: each batch is done with before the next
         }))
           seen += b.n;
         return seen;
