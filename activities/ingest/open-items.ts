@@ -43,7 +43,7 @@ export async function openItems(
         ref: String(index),
         label,
         format: 'idx',
-        read: async () => pgm(idx.image(index), idx.cols, idx.rows),
+        read: () => pgm(idx.image(index), idx.cols, idx.rows),
       };
     },
   };
@@ -59,7 +59,7 @@ const SMALL_FILE_BYTES = 256 * 1024;
  * large files and S3 objects are read asynchronously. Opened non-blocking, so a FIFO or device
  * in the source is refused, not waited on.
  */
-async function readItem(root: Lake, ref: string): Promise<Uint8Array> {
+function readItem(root: Lake, ref: string): Uint8Array | Promise<Uint8Array> {
   const path = root.localPath(ref);
   if (!path) return root.get(ref);
   let fd: number;

@@ -1,5 +1,10 @@
 import { createHash } from 'node:crypto';
-import { ImageRejectedError, normalizeImage, type NormalizedImage } from '../../lib/image/index.js';
+import {
+  ImageRejectedError,
+  normalizeImage,
+  normalizeImageSync,
+  type NormalizedImage,
+} from '../../lib/image/index.js';
 import { UserError } from '../../lib/errors.js';
 import { NotFoundError } from '../../lib/lake/lake.js';
 import { classIndex } from '../../lib/ingest/labels.js';
@@ -12,7 +17,8 @@ export interface SourceItem {
   readonly label: string | null;
   /** Overrides the detected format in metadata (IDX records are fed to the decoder as PGM). */
   readonly format?: string;
-  read(): Promise<Uint8Array>;
+  /** The bytes: at once when they can be had at once (a small local file), else a promise. */
+  read(): Uint8Array | Promise<Uint8Array>;
 }
 
 export interface ItemOutcome {
@@ -23,23 +29,37 @@ export interface ItemOutcome {
 // ENOTREG is ours: a FIFO, socket or device in the source (see open-items' readItem).
 const FS_UNREADABLE = new Set(['EACCES', 'EISDIR', 'ELOOP', 'ENAMETOOLONG', 'EPERM', 'ENOTREG']);
 
-/** Hashes, dedupes and normalizes one item once its read (started ahead) completes. Bad input becomes a quarantine row, never an exception. */
-export async function processItem(
+/**
+ * Hashes, dedupes and normalizes one item once its read (started ahead) completes. Bad input
+ * becomes a quarantine row, never an exception. Synchronous when the read and the normalization
+ * are (a small local gray PNG of the output size): no promise per image on the common path.
+ */
+export function processItem(
   item: SourceItem,
-  read: Promise<Uint8Array>,
+  read: Uint8Array | Promise<Uint8Array>,
   source: string,
   itemIndex: number,
   input: IngestChunkInput,
   known: ReadonlySet<string>,
   inChunk: Set<string>,
-): Promise<ItemOutcome> {
+): ItemOutcome | Promise<ItemOutcome> {
   const base = emptyRow(source, itemIndex, input.chunk, item.label, input.classes);
-  let bytes: Uint8Array;
-  try {
-    bytes = await read;
-  } catch (error) {
-    return { row: { ...base, status: 'quarantined', reason: unreadableReason(error) } };
-  }
+  const unreadable = (error: unknown): ItemOutcome => ({
+    row: { ...base, status: 'quarantined', reason: unreadableReason(error) },
+  });
+  if (read instanceof Promise)
+    return read.then((b) => processBytes(item, b, base, input, known, inChunk), unreadable);
+  return processBytes(item, read, base, input, known, inChunk);
+}
+
+function processBytes(
+  item: SourceItem,
+  bytes: Uint8Array,
+  base: StagingRow,
+  input: IngestChunkInput,
+  known: ReadonlySet<string>,
+  inChunk: Set<string>,
+): ItemOutcome | Promise<ItemOutcome> {
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const row = { ...base, bytes: bytes.length, sha256 };
   if (known.has(sha256)) return { row: { ...row, status: 'duplicate', reason: 'already in the lake' } };
@@ -49,31 +69,37 @@ export async function processItem(
       row: { ...row, status: 'quarantined', reason: `unknown-label: "${item.label}" is not in --classes` },
     };
   }
-  let image: NormalizedImage;
-  try {
-    image = await normalizeImage(bytes, input.normalize);
-  } catch (error) {
+  const rejected = (error: unknown): ItemOutcome => {
     if (error instanceof ImageRejectedError)
       return { row: { ...row, status: 'quarantined', reason: `${error.reason}: ${error.message}` } };
     throw error;
-  }
-  inChunk.add(sha256);
-  return {
-    image,
-    row: {
-      ...row,
-      status: 'ingested',
-      image_id: sha256.slice(0, 32),
-      original_format: item.format ?? image.original.format,
-      original_width: image.original.width,
-      original_height: image.original.height,
-      width: image.width,
-      height: image.height,
-      mean: image.stats.mean,
-      std: image.stats.std,
-      light_background: image.stats.lightBackground,
-    },
   };
+  const ingested = (image: NormalizedImage): ItemOutcome => {
+    inChunk.add(sha256);
+    return {
+      image,
+      row: {
+        ...row,
+        status: 'ingested',
+        image_id: sha256.slice(0, 32),
+        original_format: item.format ?? image.original.format,
+        original_width: image.original.width,
+        original_height: image.original.height,
+        width: image.width,
+        height: image.height,
+        mean: image.stats.mean,
+        std: image.stats.std,
+        light_background: image.stats.lightBackground,
+      },
+    };
+  };
+  let image: NormalizedImage | undefined;
+  try {
+    image = normalizeImageSync(bytes, input.normalize);
+  } catch (error) {
+    return rejected(error);
+  }
+  return image ? ingested(image) : normalizeImage(bytes, input.normalize).then(ingested, rejected);
 }
 
 function unreadableReason(error: unknown): string {

@@ -1,5 +1,6 @@
 export {
   normalizeImage,
+  normalizeImageSync,
   defaultNormalizeOptions,
   borderLevel,
   type NormalizeOptions,

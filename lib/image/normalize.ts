@@ -66,6 +66,36 @@ export async function normalizeImage(
   force?: 'sharp',
 ): Promise<NormalizedImage> {
   const o = { ...defaultNormalizeOptions, ...options };
+  const format = checkInput(bytes, o);
+  const gray =
+    (force !== 'sharp' ? fastGray(bytes, format, o) : undefined) ?? (await decodeToGray(bytes, format, o));
+  const p = polarity(gray, o);
+  const pixels =
+    gray.width === o.width && gray.height === o.height
+      ? p.pixels
+      : await resizeGray(p.pixels, gray.width, gray.height, o, p.background);
+  return result(bytes, format, gray, o, pixels, p);
+}
+
+/**
+ * The same normalization without waiting, when it needs no sharp pipeline (a small gray PNG of
+ * the output size, the common case of an ingest of 28x28 images: no promise per image); undefined
+ * when it does. Throws ImageRejectedError like normalizeImage.
+ */
+export function normalizeImageSync(
+  bytes: Uint8Array,
+  options: Partial<NormalizeOptions> = {},
+): NormalizedImage | undefined {
+  const o = { ...defaultNormalizeOptions, ...options };
+  const format = checkInput(bytes, o);
+  const gray = fastGray(bytes, format, o);
+  if (!gray || gray.width !== o.width || gray.height !== o.height) return undefined;
+  const p = polarity(gray, o);
+  return result(bytes, format, gray, o, p.pixels, p);
+}
+
+/** The checks before any decoding; the format by magic bytes. */
+function checkInput(bytes: Uint8Array, o: NormalizeOptions): ImageFormat {
   if (bytes.length === 0) throw new ImageRejectedError('empty', 'zero-byte input');
   if (bytes.length > o.maxInputBytes)
     throw new ImageRejectedError(
@@ -86,31 +116,63 @@ export async function normalizeImage(
       );
     }
   }
-  const gray =
-    (force !== 'sharp' ? fastGray(bytes, format, o) : undefined) ?? (await decodeToGray(bytes, format, o));
+  return format;
+}
+
+interface Gray {
+  readonly data: Uint8Array;
+  readonly width: number;
+  readonly height: number;
+  readonly originalWidth: number;
+  readonly originalHeight: number;
+}
+
+/** The background level, the original polarity and the pixels made dark-background as asked. */
+function polarity(gray: Gray, o: NormalizeOptions) {
   const border = borderLevel(gray.data, gray.width, gray.height);
   const lightBackground = border > 127;
   const inverted = o.invert === 'always' || (o.invert === 'auto' && lightBackground);
-  let pixels = inverted ? gray.data.map((v) => 255 - v) : gray.data;
-  if (gray.width !== o.width || gray.height !== o.height) {
-    const background = inverted ? 255 - border : border;
-    pixels = await resizeGray(pixels, gray.width, gray.height, o, background);
-  }
+  return {
+    pixels: inverted ? gray.data.map((v) => 255 - v) : gray.data,
+    lightBackground,
+    inverted,
+    background: inverted ? 255 - border : border,
+  };
+}
+
+function result(
+  bytes: Uint8Array,
+  format: ImageFormat,
+  gray: Gray,
+  o: NormalizeOptions,
+  pixels: Uint8Array,
+  p: { lightBackground: boolean; inverted: boolean },
+): NormalizedImage {
   return {
     pixels,
     width: o.width,
     height: o.height,
     original: { format, width: gray.originalWidth, height: gray.originalHeight, bytes: bytes.length },
-    stats: { ...meanStd(pixels), lightBackground },
-    inverted,
+    stats: { ...meanStd(pixels), lightBackground: p.lightBackground },
+    inverted: p.inverted,
   };
 }
 
-/** The pure-JS PNG path, for images small enough that the sharp path would not pre-shrink them. */
-function fastGray(bytes: Uint8Array, format: ImageFormat, o: NormalizeOptions) {
+/**
+ * The pure-JS paths, for gray images small enough that the sharp path would not pre-shrink them:
+ * PNG (decoded here), and gray netpbm (IDX records come as PGM), which that pipeline would pass
+ * through unchanged. Undefined: the sharp path decides.
+ */
+function fastGray(bytes: Uint8Array, format: ImageFormat, o: NormalizeOptions): Gray | undefined {
+  const small = (w: number, h: number) => w <= o.width * PRESHRINK && h <= o.height * PRESHRINK;
+  if (format === 'pgm') {
+    const image = decodeNetpbm(bytes, o.maxInputPixels);
+    if (!small(image.width, image.height)) return undefined;
+    return { ...image, originalWidth: image.width, originalHeight: image.height };
+  }
   if (format !== 'png') return undefined;
   const size = pngSize(bytes);
-  if (!size || size.width > o.width * PRESHRINK || size.height > o.height * PRESHRINK) return undefined;
+  if (!size || !small(size.width, size.height)) return undefined;
   const gray = decodeGrayPng(bytes);
   return gray && { ...gray, originalWidth: gray.width, originalHeight: gray.height };
 }

@@ -1,6 +1,11 @@
 import sharp, { type Sharp } from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { ImageRejectedError, normalizeImage, sniffFormat } from '../../../lib/image/index.js';
+import {
+  ImageRejectedError,
+  normalizeImage,
+  normalizeImageSync,
+  sniffFormat,
+} from '../../../lib/image/index.js';
 import { decodeGrayPng } from '../../../lib/image/png-fast.js';
 import { grayPng, pngBomb } from '../../fixtures/hostile-images.js';
 import { reliability } from '../../reliability/tally.js';
@@ -96,6 +101,17 @@ describe('normalizeImage', () => {
     ]);
     for (const bytes of [p5, p2, p6])
       expect(Buffer.from((await normalizeImage(bytes)).pixels).equals(Buffer.from(png.pixels))).toBe(true);
+    // Gray netpbm takes the pure-JS path (PPM goes through sharp), the same pixels and stats as sharp's.
+    const light = Buffer.concat([Buffer.from('P5 56 14 255\n'), Buffer.from(digit.map((v) => 255 - v))]);
+    for (const bytes of [p5, p2, light]) {
+      const fast = normalizeImageSync(bytes);
+      const slow = await normalizeImage(bytes, {}, 'sharp');
+      if (bytes === light)
+        expect(fast).toBeUndefined(); // not the output size: resized by sharp
+      else expect(fast).toEqual(slow);
+      expect(await normalizeImage(bytes)).toEqual(slow);
+    }
+    expect(normalizeImageSync(p6)).toBeUndefined();
     expect(await rejected(Buffer.concat([Buffer.from('P5 28 28 255\n'), digit.subarray(0, 100)]))).toBe(
       'truncated',
     );
