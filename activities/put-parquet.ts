@@ -10,6 +10,7 @@ import type { ActivityDeps } from './deps.js';
  * Writes rows (given as columns) as one Parquet object of the lake: DuckDB writes a temporary
  * file, the lake gets its bytes under `key`. Same rows, same bytes, so a retry rewrites the object.
  * `select` may shape the rows in SQL on the way out (constants, lists), which is cheaper than in JS.
+ * Returns the rows written.
  */
 export async function putParquet(
   deps: ActivityDeps,
@@ -18,13 +19,14 @@ export async function putParquet(
   columns: readonly ParquetColumn[],
   data: Readonly<Record<string, readonly DuckDBValue[]>>,
   select?: (table: string) => string,
-): Promise<void> {
+): Promise<number> {
   const dir = await mkdtemp(join(tmpdir(), 'imagelake-parquet-'));
   const connection = await (await deps.duckdb()).connect();
   try {
     const path = join(dir, 'table.parquet');
-    await writeParquet(connection, path, columns, data, select);
+    const rows = await writeParquet(connection, path, columns, data, select);
     await lake.put(key, await readFile(path));
+    return rows;
   } finally {
     connection.closeSync();
     await rm(dir, { recursive: true, force: true });

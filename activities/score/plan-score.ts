@@ -1,5 +1,6 @@
-import { INTEGER, VARCHAR } from '@duckdb/node-api';
+import { INTEGER } from '@duckdb/node-api';
 import { quoteLiteral } from '../../lib/catalog/sql-quote.js';
+import { tableRelation } from '../../lib/catalog/views.js';
 import { resolveDataset } from '../../lib/dataset/versions.js';
 import { UserError } from '../../lib/errors.js';
 import { resolveModel } from '../../lib/registry/resolve-model.js';
@@ -42,10 +43,11 @@ export function createPlanScore(deps: ActivityDeps) {
     const card = await resolveModel(lake, input.model);
     // Not the id itself: it was resolved as an alias, now pinned.
     const alias = card.id === input.model ? null : input.model;
-    const { sandbox } = await openCatalog(deps, lake);
-    // One row per batch file with its members as lists: per-row strings are the plan's main cost
-    // (converting them to JS and back), so the file's key and sha256 cross once per file.
-    let files: [string[], number[], string[], string[][], number[][]];
+    const { snapshot, sandbox } = await openCatalog(deps, lake);
+    // One row per batch file with its members' record indexes: only numbers cross into JS (per-row
+    // strings were the plan's main cost); the image ids are joined back in DuckDB when the plan is
+    // written, by (batch file, record index), which names one image.
+    let files: [string[], number[], string[], number[][]];
     try {
       let selection: string;
       let params: Record<string, string | number> = { model: card.id };
@@ -65,8 +67,7 @@ export function createPlanScore(deps: ActivityDeps) {
         : '';
       const result = (
         await sandbox.query(
-          `SELECT i.batch_key, any_value(b.records), any_value(b.sha256),
-             list(i.image_id ORDER BY i.record_index), list(i.record_index ORDER BY i.record_index)
+          `SELECT i.batch_key, any_value(b.records), any_value(b.sha256), list(i.record_index ORDER BY i.record_index)
            FROM (SELECT DISTINCT image_id FROM (${selection})) s JOIN images i USING (image_id) JOIN batches b ON b.key = i.batch_key
            ${unscored}
            GROUP BY i.batch_key ORDER BY i.batch_key`,
@@ -74,31 +75,43 @@ export function createPlanScore(deps: ActivityDeps) {
         )
       ).getColumnsJS();
       // No rows: DuckDB gives no columns at all.
-      files = (result.length === 0 ? [[], [], [], [], []] : result) as typeof files;
+      files = (result.length === 0 ? [[], [], [], []] : result) as typeof files;
     } finally {
       sandbox.close();
     }
-    const [batchKeys, batchRecords, batchSha256s, memberIds, memberRecords] = files;
-    const file = memberIds.flatMap((ids, f) => ids.map(() => f));
-    const imageIds = memberIds.flat();
-    const partition = assignPartitions(
-      file.map((f) => batchKeys[f]!),
-      input.partitionSize,
-    );
+    const [batchKeys, batchRecords, batchSha256s, memberRecords] = files;
+    const file: number[] = [];
+    const recordIndex: number[] = [];
+    memberRecords.forEach((records, f) => {
+      for (const r of records) {
+        file.push(f);
+        recordIndex.push(r);
+      }
+    });
+    const partition = assignPartitions(file, input.partitionSize);
     const partitions = partition.length ? partition[partition.length - 1]! + 1 : 0;
     const perFile = (values: readonly (string | number)[]) =>
       `[${values.map((v) => (typeof v === 'number' ? String(v) : quoteLiteral(v))).join(', ')}]`;
-    await putParquet(
+    const images = tableRelation('images', snapshot.files.images);
+    const written = await putParquet(
       deps,
       lake,
       scoreLayout.plan(input.runId),
       APPENDED_PLAN_COLUMNS,
-      { partition, image_id: imageIds, file, record_index: memberRecords.flat() },
+      { partition, file, record_index: recordIndex },
       // The locations format the reader takes; scoring needs no labels (class_index).
-      (table) => `SELECT partition, image_id, ${perFile(batchKeys)}[file + 1] AS batch_key, record_index,
-        (${perFile(batchRecords)}::INTEGER[])[file + 1] AS batch_records, ${perFile(batchSha256s)}[file + 1] AS batch_sha256,
-        NULL::INTEGER AS class_index FROM ${table}`,
+      (
+        table,
+      ) => `SELECT p.partition, i.image_id, ${perFile(batchKeys)}[p.file + 1] AS batch_key, p.record_index,
+        (${perFile(batchRecords)}::INTEGER[])[p.file + 1] AS batch_records, ${perFile(batchSha256s)}[p.file + 1] AS batch_sha256,
+        NULL::INTEGER AS class_index
+        FROM ${table} p JOIN (${images}) i ON i.batch_key = ${perFile(batchKeys)}[p.file + 1] AND i.record_index = p.record_index
+        ORDER BY p.file, p.record_index`,
     );
+    if (written !== recordIndex.length)
+      throw new Error(
+        `score: the plan of ${input.runId} has ${written} rows for ${recordIndex.length} selected images`,
+      );
     const run: ScoreRun = {
       kind: 'score-run',
       runId: input.runId,
@@ -106,7 +119,7 @@ export function createPlanScore(deps: ActivityDeps) {
       alias,
       where: input.where,
       dataset: input.dataset,
-      selected: imageIds.length,
+      selected: recordIndex.length,
       partitions,
       partitionSize: input.partitionSize,
       startedAt: new Date(input.startedAtMs).toISOString(),
@@ -116,8 +129,8 @@ export function createPlanScore(deps: ActivityDeps) {
   };
 }
 
-/** Partition numbers for rows sorted by batch file: whole files per partition, split only when one file is bigger. */
-export function assignPartitions(batchKeys: readonly string[], size: number): number[] {
+/** Partition numbers for rows sorted by batch file (its key or number): whole files per partition, split only when one file is bigger. */
+export function assignPartitions(batchKeys: readonly (string | number)[], size: number): number[] {
   const out: number[] = [];
   let partition = 0;
   let used = 0;
@@ -140,7 +153,6 @@ export function assignPartitions(batchKeys: readonly string[], size: number): nu
 
 const APPENDED_PLAN_COLUMNS = [
   { name: 'partition', type: INTEGER },
-  { name: 'image_id', type: VARCHAR },
   { name: 'file', type: INTEGER },
   { name: 'record_index', type: INTEGER },
 ];

@@ -11,7 +11,8 @@ const CHUNK_ROWS = 2048; // DuckDB's vector size
 
 /**
  * Writes rows given as columns to a Parquet file with DuckDB (zstd). Same rows in the same order
- * give byte-identical files, so a retried activity rewrites the same object.
+ * give byte-identical files, so a retried activity rewrites the same object. Returns the rows
+ * written (what `select` made of the appended ones).
  */
 export async function writeParquet(
   connection: DuckDBConnection,
@@ -45,11 +46,11 @@ export async function writeParquet(
     } finally {
       appender.closeSync();
     }
-    await connection.run(
+    const copied = await connection.run(
       `COPY (${select(table)}) TO ${quoteLiteral(path)} (FORMAT parquet, COMPRESSION zstd)`,
     );
+    return copied.rowsChanged;
   } finally {
     await connection.run(`DROP TABLE IF EXISTS ${table}`);
   }
-  return rowCount;
 }

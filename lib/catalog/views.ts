@@ -83,7 +83,8 @@ export async function attachCatalog(
   for (const statement of catalogScript(snapshot, precedence)) await connection.run(statement);
 }
 
-function tableRelation(table: TableName, files: readonly string[]): string {
+/** A table of the snapshot as a relation over its local Parquet files (typed and empty when none). */
+export function tableRelation(table: TableName, files: readonly string[]): string {
   const columns = TABLE_COLUMNS[table];
   if (files.length === 0) {
     const typed = columns.map(([name, type]) => `CAST(NULL AS ${type}) AS ${quoteIdentifier(name)}`);
