@@ -62,8 +62,8 @@ export function createIngestChunk(deps: ActivityDeps) {
     for (let part = progress.partsDone; part < parts.length; part++) {
       const { start, end } = parts[part]!;
       const outcomes = [];
-      // Asynchronous reads (S3, large files) run ahead on the I/O threads while this thread
-      // decodes: I/O overlaps CPU work. Small local files are read when their turn comes.
+      // Reads start READ_AHEAD items ahead: asynchronous ones (S3, large files) run on the I/O
+      // threads while this thread decodes; a small local file is read at once, when it is started.
       const reads = new Map<number, Uint8Array | Promise<Uint8Array>>();
       const startRead = (i: number) => {
         if (i >= end || reads.has(i)) return;

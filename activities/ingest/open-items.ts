@@ -69,12 +69,10 @@ function readItem(root: Lake, ref: string): Uint8Array | Promise<Uint8Array> {
     if ((error as { code?: string }).code === 'ENOENT') throw new NotFoundError(ref, root.uri);
     throw error;
   }
-  let size: number;
   try {
     const stats = fstatSync(fd);
     if (!stats.isFile()) throw notARegularFile(stats.isDirectory());
-    size = stats.size;
-    if (size < SMALL_FILE_BYTES) return readAll(fd, size);
+    if (stats.size < SMALL_FILE_BYTES) return readAll(fd, stats.size);
   } finally {
     closeSync(fd);
   }

@@ -1,10 +1,5 @@
 import { createHash } from 'node:crypto';
-import {
-  ImageRejectedError,
-  normalizeImage,
-  normalizeImageSync,
-  type NormalizedImage,
-} from '../../lib/image/index.js';
+import { ImageRejectedError, normalizeImageNow, type NormalizedImage } from '../../lib/image/index.js';
 import { UserError } from '../../lib/errors.js';
 import { NotFoundError } from '../../lib/lake/lake.js';
 import { classIndex } from '../../lib/ingest/labels.js';
@@ -93,13 +88,13 @@ function processBytes(
       },
     };
   };
-  let image: NormalizedImage | undefined;
+  let image: NormalizedImage | Promise<NormalizedImage>;
   try {
-    image = normalizeImageSync(bytes, input.normalize);
+    image = normalizeImageNow(bytes, input.normalize);
   } catch (error) {
     return rejected(error);
   }
-  return image ? ingested(image) : normalizeImage(bytes, input.normalize).then(ingested, rejected);
+  return image instanceof Promise ? image.then(ingested, rejected) : ingested(image);
 }
 
 function unreadableReason(error: unknown): string {

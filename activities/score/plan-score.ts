@@ -92,7 +92,11 @@ export function createPlanScore(deps: ActivityDeps) {
     const partitions = partition.length ? partition[partition.length - 1]! + 1 : 0;
     const perFile = (values: readonly (string | number)[]) =>
       `[${values.map((v) => (typeof v === 'number' ? String(v) : quoteLiteral(v))).join(', ')}]`;
-    const images = tableRelation('images', snapshot.files.images);
+    const keys = perFile(batchKeys);
+    // Only the planned files' rows of the images table: its files are sorted by batch key, so the
+    // Parquet reader skips the rest by their statistics.
+    const images = `SELECT image_id, batch_key, record_index FROM (${tableRelation('images', snapshot.files.images)})
+      WHERE batch_key IN (SELECT unnest(${keys}))`;
     const written = await putParquet(
       deps,
       lake,
@@ -100,12 +104,10 @@ export function createPlanScore(deps: ActivityDeps) {
       APPENDED_PLAN_COLUMNS,
       { partition, file, record_index: recordIndex },
       // The locations format the reader takes; scoring needs no labels (class_index).
-      (
-        table,
-      ) => `SELECT p.partition, i.image_id, ${perFile(batchKeys)}[p.file + 1] AS batch_key, p.record_index,
+      (table) => `SELECT p.partition, i.image_id, ${keys}[p.file + 1] AS batch_key, p.record_index,
         (${perFile(batchRecords)}::INTEGER[])[p.file + 1] AS batch_records, ${perFile(batchSha256s)}[p.file + 1] AS batch_sha256,
         NULL::INTEGER AS class_index
-        FROM ${table} p JOIN (${images}) i ON i.batch_key = ${perFile(batchKeys)}[p.file + 1] AND i.record_index = p.record_index
+        FROM ${table} p JOIN (${images}) i ON i.batch_key = ${keys}[p.file + 1] AND i.record_index = p.record_index
         ORDER BY p.file, p.record_index`,
     );
     if (written !== recordIndex.length)

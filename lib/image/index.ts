@@ -1,6 +1,6 @@
 export {
   normalizeImage,
-  normalizeImageSync,
+  normalizeImageNow,
   defaultNormalizeOptions,
   borderLevel,
   type NormalizeOptions,

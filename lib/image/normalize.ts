@@ -65,33 +65,44 @@ export async function normalizeImage(
   options: Partial<NormalizeOptions> = {},
   force?: 'sharp',
 ): Promise<NormalizedImage> {
+  return normalizeImageNow(bytes, options, force);
+}
+
+/**
+ * normalizeImage without a promise when none is needed: a small gray PNG or PGM of the output size
+ * (the common case of an ingest of 28x28 images) is normalized at once; anything that needs a
+ * sharp pipeline (another format or size, colour) gives a promise, each input decoded once. Throws
+ * ImageRejectedError at once for input refused before decoding.
+ */
+export function normalizeImageNow(
+  bytes: Uint8Array,
+  options: Partial<NormalizeOptions> = {},
+  force?: 'sharp',
+): NormalizedImage | Promise<NormalizedImage> {
   const o = { ...defaultNormalizeOptions, ...options };
   const format = checkInput(bytes, o);
-  const gray =
-    (force !== 'sharp' ? fastGray(bytes, format, o) : undefined) ?? (await decodeToGray(bytes, format, o));
+  const gray = force !== 'sharp' ? fastGray(bytes, format, o) : undefined;
+  if (gray && gray.width === o.width && gray.height === o.height) {
+    const p = polarity(gray, o);
+    return result(bytes, format, gray, o, p.pixels, p);
+  }
+  return normalizeWithSharp(bytes, format, gray, o);
+}
+
+/** The rest of normalizeImage where sharp decodes (when the pure-JS path could not) or resizes. */
+async function normalizeWithSharp(
+  bytes: Uint8Array,
+  format: ImageFormat,
+  decoded: Gray | undefined,
+  o: NormalizeOptions,
+): Promise<NormalizedImage> {
+  const gray = decoded ?? (await decodeToGray(bytes, format, o));
   const p = polarity(gray, o);
   const pixels =
     gray.width === o.width && gray.height === o.height
       ? p.pixels
       : await resizeGray(p.pixels, gray.width, gray.height, o, p.background);
   return result(bytes, format, gray, o, pixels, p);
-}
-
-/**
- * The same normalization without waiting, when it needs no sharp pipeline (a small gray PNG of
- * the output size, the common case of an ingest of 28x28 images: no promise per image); undefined
- * when it does. Throws ImageRejectedError like normalizeImage.
- */
-export function normalizeImageSync(
-  bytes: Uint8Array,
-  options: Partial<NormalizeOptions> = {},
-): NormalizedImage | undefined {
-  const o = { ...defaultNormalizeOptions, ...options };
-  const format = checkInput(bytes, o);
-  const gray = fastGray(bytes, format, o);
-  if (!gray || gray.width !== o.width || gray.height !== o.height) return undefined;
-  const p = polarity(gray, o);
-  return result(bytes, format, gray, o, p.pixels, p);
 }
 
 /** The checks before any decoding; the format by magic bytes. */

@@ -282,6 +282,11 @@ describe('catalog over a real ingest', () => {
       const tooSmall = new BatchCache(784 * 100);
       expect(await epoch(5, tooSmall)).toEqual(a);
       expect(tooSmall.bytes).toBe(0); // no file of 250 images fits: every pass streams
+      // Room for 2 of the 4 files: files drop out (least recently used) while passes run, and
+      // every pass still gives the batches of an uncached one.
+      const someFiles = new BatchCache(784 * 250 * 2);
+      for (const seed of [5, 6, 7, 8]) expect(await epoch(seed, someFiles)).toEqual(await epoch(seed));
+      expect(someFiles.files).toBe(2);
 
       const victim = join(lakeUri, members.batchKey[0]!);
       const bytes = readFileSync(victim);

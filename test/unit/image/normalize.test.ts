@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ImageRejectedError,
   normalizeImage,
-  normalizeImageSync,
+  normalizeImageNow,
   sniffFormat,
 } from '../../../lib/image/index.js';
 import { decodeGrayPng } from '../../../lib/image/png-fast.js';
@@ -104,14 +104,15 @@ describe('normalizeImage', () => {
     // Gray netpbm takes the pure-JS path (PPM goes through sharp), the same pixels and stats as sharp's.
     const light = Buffer.concat([Buffer.from('P5 56 14 255\n'), Buffer.from(digit.map((v) => 255 - v))]);
     for (const bytes of [p5, p2, light]) {
-      const fast = normalizeImageSync(bytes);
+      const now = normalizeImageNow(bytes);
       const slow = await normalizeImage(bytes, {}, 'sharp');
       if (bytes === light)
-        expect(fast).toBeUndefined(); // not the output size: resized by sharp
-      else expect(fast).toEqual(slow);
+        expect(now).toBeInstanceOf(Promise); // not the output size: resized by sharp
+      else expect(now).toEqual(slow);
+      expect(await now).toEqual(slow);
       expect(await normalizeImage(bytes)).toEqual(slow);
     }
-    expect(normalizeImageSync(p6)).toBeUndefined();
+    expect(normalizeImageNow(p6)).toBeInstanceOf(Promise);
     expect(await rejected(Buffer.concat([Buffer.from('P5 28 28 255\n'), digit.subarray(0, 100)]))).toBe(
       'truncated',
     );
