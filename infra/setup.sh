@@ -4,9 +4,10 @@
 #   npm packages      npm ci, when node_modules is missing
 #   temporal, minio   built once with `go install` into the cache (never committed)
 #   Debian packages   Fashion-MNIST (real data), ImageMagick (benchmark baseline), Chromium (report
-#                     tests), gcc + OpenBLAS (the optional native GEMM)
+#                     tests), gcc + OpenBLAS + libdeflate (the optional native addons)
 #   Python packages   avro, pyarrow, duckdb: stock readers, for interop tests
-#   native GEMM       lib/model/native/gemm.c built once into the cache (optional)
+#   native addons     GEMM (lib/model/native/gemm.c) and codec (lib/native/codec.c), built once
+#                     into the cache (optional)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,7 +15,7 @@ cd "$(dirname "$0")/.."
 # module proxy ("version not available"), so we pin the newest pseudo-version the proxy serves.
 TEMPORAL_CLI_MODULE="github.com/temporalio/cli/cmd/temporal@v1.5.1"
 MINIO_MODULE="github.com/minio/minio@v0.0.0-20260212201848-7aac2a2c5b7c"
-APT_PACKAGES=(dataset-fashion-mnist imagemagick chromium gcc libopenblas-dev)
+APT_PACKAGES=(dataset-fashion-mnist imagemagick chromium gcc libopenblas-dev libdeflate-dev)
 PY_AVRO_VERSION="1.12.2"
 PY_ARROW_VERSION="26.0.1"
 PY_DUCKDB_VERSION="2.0.1"
@@ -61,6 +62,7 @@ if ! python3 -c 'import avro, pyarrow, duckdb' >/dev/null 2>&1; then
     "avro==$PY_AVRO_VERSION" "pyarrow==$PY_ARROW_VERSION" "duckdb==$PY_DUCKDB_VERSION" || die "pip install of the interop readers failed"
 fi
 
-# Optional native GEMM (OpenBLAS) for training and scoring; built once into the cache. Without it
-# (no compiler or OpenBLAS) the wasm kernels are used: the build says why and setup goes on.
-npx --no-install tsx lib/model/native/build.ts | sed 's/^/setup: /'
+# Optional native addons, built once into the cache: the GEMM (OpenBLAS) for training and scoring,
+# the codec (libdeflate) for ingest. Without the GEMM the wasm kernels are used, without the codec
+# node:zlib: the build says why and setup goes on.
+npx --no-install tsx lib/native/build.ts | sed 's/^/setup: /'

@@ -113,6 +113,7 @@ export async function IngestWorkflow(input: IngestInput): Promise<IngestSummary>
         classesGiven: input.classes !== null,
         normalize: input.normalize,
         partSize: input.partSize ?? 8192,
+        deflater: plan.deflater,
         ingestTimeMs: state.ingestTimeMs,
       }).then((c) => {
         counts = {

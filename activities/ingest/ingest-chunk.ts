@@ -1,6 +1,8 @@
 import { Context } from '@temporalio/activity';
 import { createHash } from 'node:crypto';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { availableDeflaters, deflaterById, zlibDeflater, type BlockDeflater } from '../../lib/avro/index.js';
+import { nativeCodecReason } from '../../lib/native/codec.js';
 import { ingestLayout } from '../../lib/ingest/layout.js';
 import { addCounts, zeroCounts, type IngestCounts } from '../../lib/ingest/manifest.js';
 import { chunkRanges, type PlanChunk } from '../../lib/ingest/plan.js';
@@ -25,6 +27,8 @@ export interface IngestChunkInput {
   readonly partSize: number;
   /** Fixed by the workflow so every attempt writes identical bytes. */
   readonly ingestTimeMs: number;
+  /** The plan's Avro deflater id (see IngestPlan). */
+  readonly deflater?: string;
 }
 
 /** Reads in flight ahead of the item being processed. */
@@ -45,6 +49,7 @@ interface Progress {
 export function createIngestChunk(deps: ActivityDeps) {
   return async function ingestChunk(input: IngestChunkInput): Promise<IngestCounts> {
     const ctx = Context.current();
+    const deflater = runDeflater(input);
     const lake = deps.lakes.open(input.lakeUri);
     const plan = JSON.parse(
       (await lake.get(ingestLayout.planChunk(input.runId, input.chunk))).toString(),
@@ -96,12 +101,23 @@ export function createIngestChunk(deps: ActivityDeps) {
         outcomes.push(outcome instanceof Promise ? await outcome : outcome);
         reads.delete(i);
       }
-      const counts = await writePart(deps, lake, input, part, outcomes);
+      const counts = await writePart(deps, lake, input, deflater, part, outcomes);
       progress = { partsDone: part + 1, counts: addCounts(progress.counts, counts) };
       ctx.heartbeat(progress);
     }
     return progress.counts;
   };
+}
+
+/** The run's deflater; a worker that lacks it refuses the chunk (Temporal retries it, maybe elsewhere). */
+function runDeflater(input: IngestChunkInput): BlockDeflater {
+  const id = input.deflater ?? zlibDeflater.id;
+  const deflater = deflaterById(id);
+  if (deflater) return deflater;
+  const have = availableDeflaters().map((d) => d.id);
+  throw new Error(
+    `ingest: run ${input.runId} writes its Avro batches with ${id}, which this worker does not have (it has ${have.join(', ')}); one deflater per run keeps a retried part byte-identical: build the native codec (npx tsx lib/native/build.ts${nativeCodecReason() ? `: ${nativeCodecReason()}` : ''}) or leave the chunk to a worker that has it`,
+  );
 }
 
 export function sha256Hex(bytes: Uint8Array): string {

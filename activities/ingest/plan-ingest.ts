@@ -1,4 +1,5 @@
 import { Context } from '@temporalio/activity';
+import { defaultDeflater } from '../../lib/avro/index.js';
 import { UserError } from '../../lib/errors.js';
 import { ingestLayout } from '../../lib/ingest/layout.js';
 import { labelFromPath, parseLabelManifest, type LabelRule } from '../../lib/ingest/labels.js';
@@ -55,6 +56,7 @@ export function createPlanIngest({ lakes }: ActivityDeps) {
       chunkCount: chunks.length,
       chunkSize: input.chunkSize,
       classes,
+      deflater: defaultDeflater().id,
     };
     // First complete plan wins; a concurrent duplicate attempt returns the published one.
     if (!(await lake.putIfAbsent(planKey, JSON.stringify(plan))))

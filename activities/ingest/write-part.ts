@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeImageBatch, type ImageRecord } from '../../lib/avro/index.js';
+import { encodeImageBatch, type BlockDeflater, type ImageRecord } from '../../lib/avro/index.js';
 import { writeParquet } from '../../lib/catalog/parquet-writer.js';
 import { quoteLiteral } from '../../lib/catalog/sql-quote.js';
 import type { Lake } from '../../lib/lake/lake.js';
@@ -29,6 +29,7 @@ export async function writePart(
   deps: ActivityDeps,
   lake: Lake,
   input: IngestChunkInput,
+  deflater: BlockDeflater,
   part: number,
   outcomes: readonly ItemOutcome[],
 ): Promise<IngestCounts> {
@@ -58,7 +59,7 @@ export async function writePart(
 
   let batch: PartReport['batch'] = null;
   if (records.length > 0) {
-    const avro = await encodeImageBatch(records, { syncKey: batchKey });
+    const avro = await encodeImageBatch(records, { syncKey: batchKey, deflater });
     await lake.put(batchKey, avro);
     batch = {
       key: batchKey,

@@ -7,3 +7,10 @@ export {
   type BatchExpectation,
 } from './decode.js';
 export { imageType, IMAGE_SCHEMA_JSON, type ImagePixels, type ImageRecord } from './image-type.js';
+export {
+  availableDeflaters,
+  defaultDeflater,
+  deflaterById,
+  zlibDeflater,
+  type BlockDeflater,
+} from './deflater.js';

@@ -1,4 +1,5 @@
 import { crc32, inflateSync } from 'node:zlib';
+import { nativeCodec } from '../native/codec.js';
 
 // Bytes per pixel of the 8-bit colour types we decode: gray, RGB, gray+alpha, RGBA.
 const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 4: 2, 6: 4 };
@@ -50,21 +51,26 @@ export function decodeGrayPng(
   }
   if (!ended || width === 0 || height === 0 || idat.length === 0) return undefined;
   const expected = (width * channels + 1) * height;
-  let raw: Buffer;
-  try {
-    // Output sized to the image (zlib's default is a 16 KiB buffer per call, mostly garbage) and
-    // bounded, so a stream that inflates past its declared size stops there.
-    raw = inflateSync(idat.length === 1 ? idat[0]! : Buffer.concat(idat), {
-      chunkSize: Math.max(64, expected),
-      maxOutputLength: expected + 1,
-    });
-  } catch {
-    return undefined;
-  }
-  if (raw.length !== expected) return undefined;
+  const stream = idat.length === 1 ? idat[0]! : Buffer.concat(idat);
+  const raw = nativeCodec()?.inflateZlibExact(stream, expected) ?? inflateExact(stream, expected);
+  if (raw?.length !== expected) return undefined;
   const pixels = unfilter(raw, width * channels, height, channels);
   const data = !pixels ? undefined : channels === 1 ? pixels : grayOf(pixels, channels);
   return data && { data, width, height };
+}
+
+/**
+ * node:zlib's inflate, when the native codec is not built or refused the stream (then this decides
+ * what a malformed stream gives, as before there was a native path).
+ */
+function inflateExact(stream: Uint8Array, expected: number): Buffer | undefined {
+  try {
+    // Output sized to the image (zlib's default is a 16 KiB buffer per call, mostly garbage) and
+    // bounded, so a stream that inflates past its declared size stops there.
+    return inflateSync(stream, { chunkSize: Math.max(64, expected), maxOutputLength: expected + 1 });
+  } catch {
+    return undefined;
+  }
 }
 
 /** The gray channel of gray+alpha, RGB or RGBA pixels, or undefined unless every pixel is gray and opaque. */

@@ -22,6 +22,11 @@ export interface IngestPlan {
   readonly chunkSize: number;
   /** The class list: given by --classes or inferred (sorted) from the labels seen. */
   readonly classes: readonly string[];
+  /**
+   * The id of the deflater every Avro batch of the run is written with (lib/avro/deflater.ts), so
+   * a retry on any worker rewrites identical bytes. Absent in plans from before the choice: zlib.
+   */
+  readonly deflater?: string;
 }
 
 /** Splits n items into chunk ranges of at most `size`. */

@@ -1,9 +1,7 @@
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { overrideKernel } from './kernel-overrides.js';
 import type { MomentumAddon } from './native-momentum.js';
-import { nativeGemmPath } from './native/build.js';
+import { GEMM_ADDON, loadAddon } from '../native/addons.js';
 import { cpuFlags, openblasCoreFor } from './native/openblas-core.js';
 import { heapIndex, type WasmBackend } from './wasm-heap.js';
 
@@ -32,7 +30,7 @@ export interface NativeGemmInfo {
 }
 
 /**
- * Loads the native GEMM when it was built (lib/model/native/build.ts) and IMAGELAKE_NATIVE_GEMM is
+ * Loads the native GEMM when it was built (lib/native/build.ts) and IMAGELAKE_NATIVE_GEMM is
  * not `off`; returns why not otherwise. Measured here (2-core EPYC, OpenBLAS 0.3.21 Haswell
  * kernels, one thread): about 110 GFLOP/s on the mlp's products against about 40 for XNNPACK in
  * wasm, and about 2x the mlp's training throughput (31,000 against 15,000 samples/s).
@@ -41,18 +39,11 @@ export function loadNativeGemm(env: NodeJS.ProcessEnv = process.env): GemmAddon 
   const setting = (env.IMAGELAKE_NATIVE_GEMM ?? 'auto').toLowerCase();
   if (setting === 'off' || setting === '0' || setting === 'false')
     return { reason: 'IMAGELAKE_NATIVE_GEMM=off' };
-  const path = nativeGemmPath();
-  if (!existsSync(path))
-    return { reason: `not built (npx tsx lib/model/native/build.ts; needs cc and libopenblas-dev)` };
   // OpenBLAS reads OPENBLAS_CORETYPE from the process's environment once, when it loads; a
   // value set by the user stands.
   const core = process.env.OPENBLAS_CORETYPE ? undefined : openblasCoreFor(cpuFlags());
   if (core) process.env.OPENBLAS_CORETYPE = core;
-  try {
-    return createRequire(import.meta.url)(path) as GemmAddon;
-  } catch (error) {
-    return { reason: `${path} did not load: ${(error as Error).message}` };
-  }
+  return loadAddon<GemmAddon>(GEMM_ADDON);
 }
 
 /**

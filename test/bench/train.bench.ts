@@ -19,7 +19,7 @@ import {
   type LabeledBatch,
 } from '../../lib/model/index.js';
 import { useStockKernels } from '../../lib/model/kernel-overrides.js';
-import { buildNativeGemm } from '../../lib/model/native/build.js';
+import { buildAddon, GEMM_ADDON } from '../../lib/native/addons.js';
 import { seededRandom, shuffleInPlace } from '../../lib/util/prng.js';
 import { figure, type Benchmark, type Figure } from './harness.js';
 
@@ -41,7 +41,7 @@ export const benchmark: Benchmark = {
     const fm = findFashionMnist();
     const notes: string[] = [];
     // The optional native GEMM is built by setup; building here too keeps a bench run self-contained.
-    await buildNativeGemm().catch((error: unknown) => notes.push((error as Error).message));
+    await buildAddon(GEMM_ADDON).catch((error: unknown) => notes.push((error as Error).message));
     const backend = await initBackend();
     const train = await loadSplit(fm.trainImages, fm.trainLabels);
     const test = await loadSplit(fm.testImages, fm.testLabels);
