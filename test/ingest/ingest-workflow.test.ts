@@ -81,10 +81,11 @@ describe('IngestWorkflow on the real Temporal server', () => {
     });
   });
 
-  it('ingests a folder of real PNGs, mixed formats and hostile files: quarantines each bad one, reports label conflicts', async () => {
+  it('ingests a folder of real PNGs, mixed formats and hostile files: quarantines each bad one, reports duplicates within and across chunks and their label conflicts', async () => {
     const dir = await fashionPngFolder(120);
     const sample = join(dir, 'Ankle boot', '0.png');
     copyFileSync(sample, join(dir, 'Bag', 'copy-of-0.png')); // same bytes, different label
+    copyFileSync(sample, join(dir, 'Trouser', 'copy-of-0.png')); // again, in the last chunk
     const hostile: Record<string, Buffer> = {
       'Bag/empty.png': Buffer.alloc(0),
       'Bag/notes.png': Buffer.from('just text'),
@@ -110,11 +111,11 @@ describe('IngestWorkflow on the real Temporal server', () => {
         ],
       });
       expect(summary).toMatchObject({
-        seen: 126,
+        seen: 127,
         ingested: 121,
-        duplicates: 1,
+        duplicates: 2,
         quarantined: 4,
-        labelConflicts: 1,
+        labelConflicts: 2,
       });
       expect(summary.seen).toBe(summary.ingested + summary.duplicates + summary.quarantined);
       const quarantine = (await queryParquet(
@@ -126,10 +127,17 @@ describe('IngestWorkflow on the real Temporal server', () => {
         ['truncated.png', 'truncated'],
         ['vector.svg', 'format-not-allowed'],
       ]);
-      const [[label, existing, conflict]] = (await queryParquet(
-        `SELECT label, existing_label, label_conflict FROM ${quoteLiteral(join(lakeUri, 'meta/duplicates', `dir-${taskQueue}.parquet`))}`,
-      )) as [[string, string, boolean]];
-      expect([label, existing, conflict]).toEqual(['Bag', 'Ankle boot', true]);
+      const duplicates = await queryParquet(
+        `SELECT regexp_extract(source, '[^/]+/[^/]+$'), label, existing_label, label_conflict, reason FROM ${quoteLiteral(join(lakeUri, 'meta/duplicates', `dir-${taskQueue}.parquet`))}`,
+      );
+      expect(duplicates).toEqual([
+        ['Bag/copy-of-0.png', 'Bag', 'Ankle boot', true, 'earlier in this run'],
+        ['Trouser/copy-of-0.png', 'Trouser', 'Ankle boot', true, 'earlier in this run'],
+      ]);
+      const [[stored]] = (await queryParquet(
+        `SELECT count(*) FROM ${quoteLiteral(join(lakeUri, 'meta/images', `dir-${taskQueue}.parquet`))} WHERE source LIKE '%/0.png' AND label = 'Ankle boot'`,
+      )) as [[bigint]];
+      expect(Number(stored)).toBe(1);
     });
   });
 });

@@ -67,6 +67,20 @@ export function lakeContract(name: string, open: () => Lake): void {
       expect(await keys(lake, `${run}/nothing/`)).toEqual([]);
     });
 
+    it('lists many folders, nested, in key order (past the listings a local walk reads ahead)', async () => {
+      const lake = open();
+      const expected: string[] = [];
+      for (let d = 0; d < 20; d++) {
+        for (const leaf of ['f', 'sub/g', 'sub/deeper/h']) expected.push(`${run}/many/d${d}/${leaf}`);
+      }
+      expected.push(`${run}/many/d7-file`);
+      await Promise.all(expected.map((key) => lake.put(key, 'x')));
+      expect(await keys(lake, `${run}/many/`)).toEqual([...expected].sort());
+      expect(await keys(lake, `${run}/many/d1`)).toEqual(
+        expected.filter((k) => k.startsWith(`${run}/many/d1`)).sort(),
+      );
+    });
+
     it('streams byte ranges', async () => {
       const lake = open();
       await lake.put(`${run}/range.bin`, '0123456789');
