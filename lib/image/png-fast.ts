@@ -6,11 +6,23 @@ const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 4: 2, 6: 4 };
 
 /**
  * Decodes a well-formed, non-interlaced 8-bit PNG whose pixels are gray and opaque (gray, or RGB(A)
- * with R=G=B and alpha 255) to raw gray pixels in pure JS: far cheaper than a sharp pipeline for a
- * 28x28 image, and identical to it (libvips maps v,v,v to v). Returns undefined for anything else,
- * including any malformation, so the sharp path gives the authoritative answer.
+ * with R=G=B and alpha 255) to raw gray pixels: far cheaper than a sharp pipeline for a 28x28
+ * image, and identical to it (libvips maps v,v,v to v). Returns undefined for anything else,
+ * including any malformation, so the sharp path gives the authoritative answer. The native codec
+ * does it when built (same rules, several times cheaper); else the pure-JS decoder below.
  */
 export function decodeGrayPng(
+  b: Uint8Array,
+): { data: Uint8Array; width: number; height: number } | undefined {
+  const codec = nativeCodec();
+  if (!codec) return decodeGrayPngJs(b);
+  const data = codec.decodeGrayPng(b);
+  // The native decoder takes IHDR only as the first chunk, where pngSize reads it.
+  return data && { data, ...pngSize(b)! };
+}
+
+/** decodeGrayPng in pure JS; lib/native/codec.c mirrors it rule for rule. */
+export function decodeGrayPngJs(
   b: Uint8Array,
 ): { data: Uint8Array; width: number; height: number } | undefined {
   const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
@@ -26,6 +38,7 @@ export function decodeGrayPng(
     if (pos + 12 + length > b.length) return undefined;
     const body = b.subarray(pos + 8, pos + 8 + length);
     if (crc32(b.subarray(pos + 4, pos + 8 + length)) !== view.getUint32(pos + 8 + length)) return undefined;
+    if ((type === 'IHDR') !== (pos === 8)) return undefined; // IHDR comes first, once
     if (type === 'IHDR') {
       // bit depth 8, a colour type we decode, compression 0, filter 0, no interlace
       channels = CHANNELS[body[9]!] ?? 0;
@@ -49,20 +62,18 @@ export function decodeGrayPng(
     }
     pos += 12 + length;
   }
-  if (!ended || width === 0 || height === 0 || idat.length === 0) return undefined;
+  // Over 2^24 pixels is not a small image: sharp decides.
+  if (!ended || width === 0 || height === 0 || idat.length === 0 || width * height > 2 ** 24)
+    return undefined;
   const expected = (width * channels + 1) * height;
-  const stream = idat.length === 1 ? idat[0]! : Buffer.concat(idat);
-  const raw = nativeCodec()?.inflateZlibExact(stream, expected) ?? inflateExact(stream, expected);
+  const raw = inflateExact(idat.length === 1 ? idat[0]! : Buffer.concat(idat), expected);
   if (raw?.length !== expected) return undefined;
   const pixels = unfilter(raw, width * channels, height, channels);
   const data = !pixels ? undefined : channels === 1 ? pixels : grayOf(pixels, channels);
   return data && { data, width, height };
 }
 
-/**
- * node:zlib's inflate, when the native codec is not built or refused the stream (then this decides
- * what a malformed stream gives, as before there was a native path).
- */
+/** The inflated stream, or undefined when it is malformed or inflates past `expected` bytes. */
 function inflateExact(stream: Uint8Array, expected: number): Buffer | undefined {
   try {
     // Output sized to the image (zlib's default is a 16 KiB buffer per call, mostly garbage) and

@@ -1,10 +1,12 @@
-// imagelake's optional native codec: libdeflate for the two deflate jobs of an ingest, the zlib
-// stream of a small PNG (inflated into a buffer of its exact size) and the deflate blocks of an
-// Avro batch (compressed on the libuv thread pool). node:zlib does both, at 2-3x the cost: a
-// handle per inflate call, and zlib's slower level-1 matcher (lib/native/codec.ts loads this).
+// imagelake's optional native codec, with libdeflate: the deflate blocks of an Avro batch
+// (compressed on the libuv thread pool; zlib's level 1 costs 2.2x more) and the decoding of small
+// gray PNGs, the bulk of an ingest (the pure-JS decoder in lib/image/png-fast.ts, which this
+// mirrors rule for rule, costs several times more: a zlib handle per image, a call per CRC, a
+// buffer per row). lib/native/codec.ts loads this.
 // Built by lib/native/build.ts: cc -O2 -shared -fPIC codec.c -ldeflate (Debian: libdeflate-dev).
 #include <node_api.h>
 #include <libdeflate.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,43 +22,175 @@ static int typed_bytes(napi_env env, napi_value v, const char* what, void** data
   return 1;
 }
 
-static void free_decompressor(napi_env env, void* data, void* hint) {
+// Per JS environment: a decompressor and scratch buffers, reused by every call.
+typedef struct {
+  struct libdeflate_decompressor* inflater;
+  unsigned char* idat;   // the IDAT chunks joined, when there are several
+  size_t idat_cap;
+  unsigned char* raw;    // the inflated scanlines, filter byte first
+  size_t raw_cap;
+  unsigned char* pixels; // unfiltered pixels of every channel, before they are checked gray
+  size_t pixels_cap;
+} PngScratch;
+
+static void free_scratch(napi_env env, void* data, void* hint) {
   (void)env;
   (void)hint;
-  libdeflate_free_decompressor((struct libdeflate_decompressor*)data);
+  PngScratch* s = (PngScratch*)data;
+  if (s->inflater) libdeflate_free_decompressor(s->inflater);
+  free(s->idat);
+  free(s->raw);
+  free(s->pixels);
+  free(s);
 }
 
-// inflateZlibExact(stream: Uint8Array, size: number): Buffer | undefined. The stream's bytes when it
-// is a valid zlib stream (checksum included) of exactly `size` bytes; undefined for anything else
-// (the caller's slower path then says what is wrong). One decompressor per JS environment.
-static napi_value InflateZlibExact(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value v[2], result, undefined;
-  void* src;
-  size_t src_len;
-  int64_t size = -1;
-  void* out;
-  struct libdeflate_decompressor* d = NULL;
-  napi_get_undefined(env, &undefined);
-  if (napi_get_cb_info(env, info, &argc, v, NULL, NULL) != napi_ok || argc != 2) {
-    napi_throw_type_error(env, NULL, "inflateZlibExact: expected 2 arguments");
+static PngScratch* scratch_of(napi_env env) {
+  PngScratch* s = NULL;
+  if (napi_get_instance_data(env, (void**)&s) == napi_ok && s != NULL) return s;
+  s = (PngScratch*)calloc(1, sizeof(PngScratch));
+  if (s != NULL) s->inflater = libdeflate_alloc_decompressor();
+  if (s == NULL || s->inflater == NULL || napi_set_instance_data(env, s, free_scratch, NULL) != napi_ok) {
+    if (s != NULL) free_scratch(env, s, NULL);
     return NULL;
   }
-  if (!typed_bytes(env, v[0], "inflateZlibExact: expected a Uint8Array", &src, &src_len)) return NULL;
-  if (napi_get_value_int64(env, v[1], &size) != napi_ok || size < 0 || size > (1 << 30)) {
-    napi_throw_range_error(env, NULL, "inflateZlibExact: size must be 0..2^30");
-    return NULL;
-  }
-  if (napi_get_instance_data(env, (void**)&d) != napi_ok || d == NULL) {
-    d = libdeflate_alloc_decompressor();
-    if (d == NULL || napi_set_instance_data(env, d, free_decompressor, NULL) != napi_ok) {
-      if (d) libdeflate_free_decompressor(d);
-      napi_throw_error(env, NULL, "inflateZlibExact: out of memory");
-      return NULL;
+  return s;
+}
+
+static int grow(unsigned char** buffer, size_t* cap, size_t need) {
+  if (need <= *cap) return 1;
+  unsigned char* grown = (unsigned char*)realloc(*buffer, need);
+  if (grown == NULL) return 0;
+  *buffer = grown;
+  *cap = need;
+  return 1;
+}
+
+static uint32_t be32(const unsigned char* p) {
+  return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | (uint32_t)p[3];
+}
+
+// Undoes the scanline filters of `height` rows of `width` bytes, `bpp` bytes per pixel; 0 when a
+// row's filter type does not exist.
+static int unfilter(const unsigned char* raw, unsigned char* out, size_t width, size_t height, size_t bpp) {
+  for (size_t y = 0; y < height; y++) {
+    const unsigned char* src = raw + y * (width + 1);
+    unsigned char filter = *src++;
+    unsigned char* row = out + y * width;
+    const unsigned char* up = y > 0 ? row - width : NULL;
+    switch (filter) {
+      case 0:
+        memcpy(row, src, width);
+        break;
+      case 1:
+        for (size_t x = 0; x < width; x++) row[x] = (unsigned char)(src[x] + (x >= bpp ? row[x - bpp] : 0));
+        break;
+      case 2:
+        for (size_t x = 0; x < width; x++) row[x] = (unsigned char)(src[x] + (up ? up[x] : 0));
+        break;
+      case 3:
+        for (size_t x = 0; x < width; x++) {
+          int a = x >= bpp ? row[x - bpp] : 0, b = up ? up[x] : 0;
+          row[x] = (unsigned char)(src[x] + ((a + b) >> 1));
+        }
+        break;
+      case 4:
+        for (size_t x = 0; x < width; x++) {
+          int a = x >= bpp ? row[x - bpp] : 0, b = up ? up[x] : 0, c = up && x >= bpp ? up[x - bpp] : 0;
+          int pa = abs(b - c), pb = abs(a - c), pc = abs(a + b - 2 * c);
+          row[x] = (unsigned char)(src[x] + (pa <= pb && pa <= pc ? a : pb <= pc ? b : c));
+        }
+        break;
+      default:
+        return 0;
     }
   }
-  if (napi_create_buffer(env, (size_t)size, &out, &result) != napi_ok) return NULL;
-  if (libdeflate_zlib_decompress(d, src, src_len, out, (size_t)size, NULL) != LIBDEFLATE_SUCCESS) return undefined;
+  return 1;
+}
+
+// decodeGrayPng(png: Uint8Array): Buffer | undefined. The width*height gray pixels of a
+// well-formed, non-interlaced 8-bit PNG whose pixels are gray and opaque, by the rules of
+// decodeGrayPng in lib/image/png-fast.ts (IHDR first, every CRC checked, no tRNS, the scanlines
+// exactly as long as declared, gray = R=G=B and alpha 255); undefined for anything else (sharp
+// then gives the authoritative answer). Images over 2^24 pixels are left to sharp too.
+static napi_value DecodeGrayPng(napi_env env, napi_callback_info info) {
+  static const int channels_of[7] = {1, 0, 3, 0, 2, 0, 4};
+  size_t argc = 1;
+  napi_value v[1], result, undefined;
+  void* data;
+  size_t n;
+  napi_get_undefined(env, &undefined);
+  if (napi_get_cb_info(env, info, &argc, v, NULL, NULL) != napi_ok || argc != 1) {
+    napi_throw_type_error(env, NULL, "decodeGrayPng: expected 1 argument");
+    return NULL;
+  }
+  if (!typed_bytes(env, v[0], "decodeGrayPng: expected a Uint8Array", &data, &n)) return NULL;
+  PngScratch* s = scratch_of(env);
+  if (s == NULL) {
+    napi_throw_error(env, NULL, "decodeGrayPng: out of memory");
+    return NULL;
+  }
+  const unsigned char* b = (const unsigned char*)data;
+  uint64_t width = 0, height = 0;
+  int channels = 0, ended = 0, idat_count = 0;
+  const unsigned char* idat = NULL;
+  size_t idat_len = 0;
+  size_t pos = 8;
+  while (pos + 12 <= n) {
+    uint64_t length = be32(b + pos);
+    const unsigned char* type = b + pos + 4;
+    if (pos + 12 + length > n) return undefined;
+    if (libdeflate_crc32(0, type, (size_t)length + 4) != be32(b + pos + 8 + length)) return undefined;
+    const unsigned char* body = b + pos + 8;
+    if (memcmp(type, "IHDR", 4) == 0) {
+      if (pos != 8 || length != 13 || body[8] != 8 || body[9] > 6 || channels_of[body[9]] == 0 || body[10] != 0 ||
+          body[11] != 0 || body[12] != 0)
+        return undefined;
+      channels = channels_of[body[9]];
+      width = be32(body);
+      height = be32(body + 4);
+    } else if (pos == 8) {
+      return undefined; // IHDR must come first
+    } else if (memcmp(type, "IDAT", 4) == 0) {
+      // One IDAT (the usual case) is inflated where it lies; several are joined in the scratch.
+      if (idat_count > 0) {
+        if (!grow(&s->idat, &s->idat_cap, idat_len + length)) return undefined;
+        if (idat_count == 1) memcpy(s->idat, idat, idat_len);
+        memcpy(s->idat + idat_len, body, length);
+        idat = s->idat;
+      } else {
+        idat = body;
+      }
+      idat_len += length;
+      idat_count++;
+    } else if (memcmp(type, "tRNS", 4) == 0) {
+      return undefined;
+    } else if (memcmp(type, "IEND", 4) == 0) {
+      ended = 1;
+      break;
+    }
+    pos += 12 + length;
+  }
+  if (!ended || width == 0 || height == 0 || idat_count == 0 || width * height > (1u << 24)) return undefined;
+  size_t stride = (size_t)width * channels;
+  size_t expected = (stride + 1) * (size_t)height;
+  if (!grow(&s->raw, &s->raw_cap, expected) ||
+      libdeflate_zlib_decompress(s->inflater, idat, idat_len, s->raw, expected, NULL) != LIBDEFLATE_SUCCESS)
+    return undefined;
+  void* out;
+  size_t pixel_count = (size_t)width * (size_t)height;
+  if (napi_create_buffer(env, pixel_count, &out, &result) != napi_ok) return NULL;
+  if (channels == 1) return unfilter(s->raw, (unsigned char*)out, stride, (size_t)height, 1) ? result : undefined;
+  if (!grow(&s->pixels, &s->pixels_cap, stride * (size_t)height) ||
+      !unfilter(s->raw, s->pixels, stride, (size_t)height, (size_t)channels))
+    return undefined;
+  int alpha = channels == 2 || channels == 4;
+  unsigned char* gray = (unsigned char*)out;
+  for (size_t i = 0, j = 0; i < pixel_count; i++, j += channels) {
+    unsigned char value = s->pixels[j];
+    if (channels >= 3 && (s->pixels[j + 1] != value || s->pixels[j + 2] != value)) return undefined;
+    if (alpha && s->pixels[j + channels - 1] != 255) return undefined;
+    gray[i] = value;
+  }
   return result;
 }
 
@@ -149,8 +283,8 @@ static napi_value DeflateRaw(napi_env env, napi_callback_info info) {
 
 NAPI_MODULE_INIT() {
   napi_value fn, version;
-  napi_create_function(env, "inflateZlibExact", NAPI_AUTO_LENGTH, InflateZlibExact, NULL, &fn);
-  napi_set_named_property(env, exports, "inflateZlibExact", fn);
+  napi_create_function(env, "decodeGrayPng", NAPI_AUTO_LENGTH, DecodeGrayPng, NULL, &fn);
+  napi_set_named_property(env, exports, "decodeGrayPng", fn);
   napi_create_function(env, "deflateRaw", NAPI_AUTO_LENGTH, DeflateRaw, NULL, &fn);
   napi_set_named_property(env, exports, "deflateRaw", fn);
   napi_create_string_utf8(env, LIBDEFLATE_VERSION_STRING, NAPI_AUTO_LENGTH, &version);

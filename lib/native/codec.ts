@@ -2,8 +2,8 @@ import { CODEC_ADDON, loadAddon } from './addons.js';
 
 /** The addon built from codec.c (libdeflate). */
 export interface CodecAddon {
-  /** A zlib stream's bytes when it is valid and inflates to exactly `size` bytes; else undefined. */
-  inflateZlibExact(stream: Uint8Array, size: number): Buffer | undefined;
+  /** The gray pixels of a small gray PNG, by the rules of decodeGrayPng in lib/image/png-fast.ts. */
+  decodeGrayPng(png: Uint8Array): Buffer | undefined;
   /** A raw deflate stream of `block`, compressed on the thread pool; `block` must not change meanwhile. */
   deflateRaw(block: Uint8Array, level: number): Promise<Buffer>;
   readonly libdeflateVersion: string;
