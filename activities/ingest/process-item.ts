@@ -38,55 +38,55 @@ export function processItem(
   known: ReadonlySet<string>,
   inChunk: Set<string>,
 ): ItemOutcome | Promise<ItemOutcome> {
-  const base = emptyRow(source, itemIndex, input.chunk, item.label, input.classes);
-  const unreadable = (error: unknown): ItemOutcome => ({
-    row: { ...base, status: 'quarantined', reason: unreadableReason(error) },
-  });
+  // One row object per item, filled in as the item goes (it is the item's own, so no copies).
+  const row = emptyRow(source, itemIndex, input.chunk, item.label, input.classes);
+  const unreadable = (error: unknown): ItemOutcome => {
+    row.reason = unreadableReason(error);
+    return { row };
+  };
   if (read instanceof Promise)
-    return read.then((b) => processBytes(item, b, base, input, known, inChunk), unreadable);
-  return processBytes(item, read, base, input, known, inChunk);
+    return read.then((b) => processBytes(item, b, row, input, known, inChunk), unreadable);
+  return processBytes(item, read, row, input, known, inChunk);
 }
 
 function processBytes(
   item: SourceItem,
   bytes: Uint8Array,
-  base: StagingRow,
+  row: StagingRow,
   input: IngestChunkInput,
   known: ReadonlySet<string>,
   inChunk: Set<string>,
 ): ItemOutcome | Promise<ItemOutcome> {
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const row = { ...base, bytes: bytes.length, sha256 };
-  if (known.has(sha256)) return { row: { ...row, status: 'duplicate', reason: 'already in the lake' } };
-  if (inChunk.has(sha256)) return { row: { ...row, status: 'duplicate', reason: 'earlier in this run' } };
-  if (input.classesGiven && item.label !== null && row.class_index === null) {
-    return {
-      row: { ...row, status: 'quarantined', reason: `unknown-label: "${item.label}" is not in --classes` },
-    };
-  }
+  row.bytes = bytes.length;
+  row.sha256 = sha256;
+  const outcome = (status: StagingRow['status'], reason: string): ItemOutcome => {
+    row.status = status;
+    row.reason = reason;
+    return { row };
+  };
+  if (known.has(sha256)) return outcome('duplicate', 'already in the lake');
+  if (inChunk.has(sha256)) return outcome('duplicate', 'earlier in this run');
+  if (input.classesGiven && item.label !== null && row.class_index === null)
+    return outcome('quarantined', `unknown-label: "${item.label}" is not in --classes`);
   const rejected = (error: unknown): ItemOutcome => {
     if (error instanceof ImageRejectedError)
-      return { row: { ...row, status: 'quarantined', reason: `${error.reason}: ${error.message}` } };
+      return outcome('quarantined', `${error.reason}: ${error.message}`);
     throw error;
   };
   const ingested = (image: NormalizedImage): ItemOutcome => {
     inChunk.add(sha256);
-    return {
-      image,
-      row: {
-        ...row,
-        status: 'ingested',
-        image_id: sha256.slice(0, 32),
-        original_format: item.format ?? image.original.format,
-        original_width: image.original.width,
-        original_height: image.original.height,
-        width: image.width,
-        height: image.height,
-        mean: image.stats.mean,
-        std: image.stats.std,
-        light_background: image.stats.lightBackground,
-      },
-    };
+    row.status = 'ingested';
+    row.image_id = sha256.slice(0, 32);
+    row.original_format = item.format ?? image.original.format;
+    row.original_width = image.original.width;
+    row.original_height = image.original.height;
+    row.width = image.width;
+    row.height = image.height;
+    row.mean = image.stats.mean;
+    row.std = image.stats.std;
+    row.light_background = image.stats.lightBackground;
+    return { row, image };
   };
   let image: NormalizedImage | Promise<NormalizedImage>;
   try {
@@ -122,7 +122,6 @@ function emptyRow(
     image_id: null,
     label,
     class_index: classIndex(label, classes),
-    batch_key: null,
     record_index: null,
     original_format: null,
     original_width: null,

@@ -8,7 +8,12 @@ import { quoteLiteral } from '../../lib/catalog/sql-quote.js';
 import type { Lake } from '../../lib/lake/lake.js';
 import { ingestLayout } from '../../lib/ingest/layout.js';
 import type { IngestCounts } from '../../lib/ingest/manifest.js';
-import { STAGING_COLUMNS, stagingColumns } from '../../lib/ingest/staging-row.js';
+import {
+  STAGING_COLUMNS,
+  stagingColumns,
+  stagingSelect,
+  type StagingRow,
+} from '../../lib/ingest/staging-row.js';
 import type { ActivityDeps } from '../deps.js';
 import type { IngestChunkInput } from './ingest-chunk.js';
 import type { ItemOutcome } from './process-item.js';
@@ -36,8 +41,9 @@ export async function writePart(
   const batchKey = ingestLayout.batch(input.runId, input.chunk, part);
   const records: ImageRecord[] = [];
   const rows = outcomes.map(({ row, image }) => {
-    if (!image) return { ...row, part };
-    const record_index = records.length;
+    row.part = part;
+    if (!image) return row;
+    row.record_index = records.length;
     records.push({
       image_id: row.image_id!,
       sha256: row.sha256!,
@@ -54,7 +60,7 @@ export async function writePart(
       ingest_run: input.runId,
       ingest_time: input.ingestTimeMs,
     });
-    return { ...row, part, batch_key: batchKey, record_index };
+    return row;
   });
 
   let batch: PartReport['batch'] = null;
@@ -70,7 +76,7 @@ export async function writePart(
   }
   await lake.put(
     ingestLayout.stagingRows(input.runId, input.chunk, part),
-    await parquetBytes(deps, rows, input),
+    await parquetBytes(deps, rows, { runId: input.runId, ingestTimeMs: input.ingestTimeMs, batchKey }),
   );
   const counts: IngestCounts = {
     seen: rows.length,
@@ -87,17 +93,14 @@ export async function writePart(
 
 async function parquetBytes(
   deps: ActivityDeps,
-  rows: Parameters<typeof stagingColumns>[0],
-  input: IngestChunkInput,
+  rows: readonly StagingRow[],
+  part: Parameters<typeof stagingSelect>[1],
 ): Promise<Buffer> {
   const path = join(tmpdir(), `imagelake-staging-${process.pid}-${randomBytes(6).toString('hex')}.parquet`);
   const connection = await (await deps.duckdb()).connect();
   try {
-    await writeParquet(
-      connection,
-      path,
-      STAGING_COLUMNS,
-      stagingColumns(rows, input.runId, input.ingestTimeMs),
+    await writeParquet(connection, path, STAGING_COLUMNS, stagingColumns(rows), (table) =>
+      stagingSelect(table, part),
     );
     return await readFile(path);
   } finally {

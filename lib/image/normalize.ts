@@ -79,7 +79,7 @@ export function normalizeImageNow(
   options: Partial<NormalizeOptions> = {},
   force?: 'sharp',
 ): NormalizedImage | Promise<NormalizedImage> {
-  const o = { ...defaultNormalizeOptions, ...options };
+  const o = withDefaults(options);
   const format = checkInput(bytes, o);
   const gray = force !== 'sharp' ? fastGray(bytes, format, o) : undefined;
   if (gray && gray.width === o.width && gray.height === o.height) {
@@ -103,6 +103,18 @@ async function normalizeWithSharp(
       ? p.pixels
       : await resizeGray(p.pixels, gray.width, gray.height, o, p.background);
   return result(bytes, format, gray, o, pixels, p);
+}
+
+// An ingest passes one options object for thousands of images: complete it once.
+const completed = new WeakMap<Partial<NormalizeOptions>, NormalizeOptions>();
+
+function withDefaults(options: Partial<NormalizeOptions>): NormalizeOptions {
+  let o = completed.get(options);
+  if (!o) {
+    o = { ...defaultNormalizeOptions, ...options };
+    completed.set(options, o);
+  }
+  return o;
 }
 
 /** The checks before any decoding; the format by magic bytes. */
@@ -159,12 +171,13 @@ function result(
   pixels: Uint8Array,
   p: { lightBackground: boolean; inverted: boolean },
 ): NormalizedImage {
+  const { mean, std } = meanStd(pixels);
   return {
     pixels,
     width: o.width,
     height: o.height,
     original: { format, width: gray.originalWidth, height: gray.originalHeight, bytes: bytes.length },
-    stats: { ...meanStd(pixels), lightBackground: p.lightBackground },
+    stats: { mean, std, lightBackground: p.lightBackground },
     inverted: p.inverted,
   };
 }
@@ -175,17 +188,22 @@ function result(
  * through unchanged. Undefined: the sharp path decides.
  */
 function fastGray(bytes: Uint8Array, format: ImageFormat, o: NormalizeOptions): Gray | undefined {
-  const small = (w: number, h: number) => w <= o.width * PRESHRINK && h <= o.height * PRESHRINK;
   if (format === 'pgm') {
-    const image = decodeNetpbm(bytes, o.maxInputPixels);
-    if (!small(image.width, image.height)) return undefined;
-    return { ...image, originalWidth: image.width, originalHeight: image.height };
+    const { data, width, height } = decodeNetpbm(bytes, o.maxInputPixels);
+    if (!small(width, height, o)) return undefined;
+    return { data, width, height, originalWidth: width, originalHeight: height };
   }
   if (format !== 'png') return undefined;
   const size = pngSize(bytes);
-  if (!size || !small(size.width, size.height)) return undefined;
+  if (!size || !small(size.width, size.height, o)) return undefined;
   const gray = decodeGrayPng(bytes);
-  return gray && { ...gray, originalWidth: gray.width, originalHeight: gray.height };
+  if (!gray) return undefined;
+  const { data, width, height } = gray;
+  return { data, width, height, originalWidth: width, originalHeight: height };
+}
+
+function small(width: number, height: number, o: NormalizeOptions): boolean {
+  return width <= o.width * PRESHRINK && height <= o.height * PRESHRINK;
 }
 
 /** Decoded images larger than this many times the output are shrunk while decoding. */
@@ -264,26 +282,25 @@ function sharpRejection(error: unknown, isTruncated: boolean | undefined): Image
 
 /** Median of the outermost ring of pixels: the background level, robust to strokes touching the edge. */
 export function borderLevel(p: Uint8Array, w: number, h: number): number {
-  const histogram = new Uint32Array(256);
-  let n = 0;
-  const add = (v: number) => {
-    histogram[v]!++;
-    n++;
-  };
+  // One histogram for every call (this runs per ingested image), cleared before use.
+  const histogram = borderHistogram.fill(0);
   for (let x = 0; x < w; x++) {
-    add(p[x]!);
-    if (h > 1) add(p[(h - 1) * w + x]!);
+    histogram[p[x]!]!++;
+    if (h > 1) histogram[p[(h - 1) * w + x]!]!++;
   }
   for (let y = 1; y < h - 1; y++) {
-    add(p[y * w]!);
-    if (w > 1) add(p[y * w + w - 1]!);
+    histogram[p[y * w]!]!++;
+    if (w > 1) histogram[p[y * w + w - 1]!]!++;
   }
+  const n = (h > 1 ? 2 * w : w) + (w > 1 ? 2 : 1) * Math.max(0, h - 2);
   for (let v = 0, seen = 0; v < 256; v++) {
     seen += histogram[v]!;
     if (seen * 2 >= n) return v;
   }
   return 0;
 }
+
+const borderHistogram = new Uint32Array(256);
 
 function meanStd(p: Uint8Array): { mean: number; std: number } {
   let sum = 0;

@@ -1,14 +1,6 @@
-import {
-  BIGINT,
-  BOOLEAN,
-  DOUBLE,
-  INTEGER,
-  VARCHAR,
-  TIMESTAMP,
-  timestampValue,
-  type DuckDBValue,
-} from '@duckdb/node-api';
+import { BIGINT, BOOLEAN, DOUBLE, INTEGER, VARCHAR, type DuckDBValue } from '@duckdb/node-api';
 import type { ParquetColumn } from '../catalog/parquet-writer.js';
+import { quoteLiteral } from '../catalog/sql-quote.js';
 
 export type ItemStatus = 'ingested' | 'duplicate' | 'quarantined';
 
@@ -23,7 +15,6 @@ export interface StagingRow {
   image_id: string | null;
   label: string | null;
   class_index: number | null;
-  batch_key: string | null;
   record_index: number | null;
   original_format: string | null;
   original_width: number | null;
@@ -38,6 +29,10 @@ export interface StagingRow {
   item_index: number;
 }
 
+/**
+ * The columns a part's rows are appended with. A staging file has these and three more, the same
+ * for every row of a part and so written by SQL, not per row (see stagingSelect).
+ */
 export const STAGING_COLUMNS: readonly ParquetColumn[] = [
   { name: 'status', type: VARCHAR },
   { name: 'reason', type: VARCHAR },
@@ -47,7 +42,6 @@ export const STAGING_COLUMNS: readonly ParquetColumn[] = [
   { name: 'image_id', type: VARCHAR },
   { name: 'label', type: VARCHAR },
   { name: 'class_index', type: INTEGER },
-  { name: 'batch_key', type: VARCHAR },
   { name: 'record_index', type: INTEGER },
   { name: 'original_format', type: VARCHAR },
   { name: 'original_width', type: INTEGER },
@@ -60,25 +54,28 @@ export const STAGING_COLUMNS: readonly ParquetColumn[] = [
   { name: 'chunk', type: INTEGER },
   { name: 'part', type: INTEGER },
   { name: 'item_index', type: INTEGER },
-  { name: 'ingest_run', type: VARCHAR },
-  { name: 'ingested_at', type: TIMESTAMP },
 ];
 
-/** Rows to the column arrays writeParquet takes. */
-export function stagingColumns(
-  rows: readonly StagingRow[],
-  runId: string,
-  ingestTimeMs: number,
-): Record<string, DuckDBValue[]> {
-  const at = timestampValue(BigInt(ingestTimeMs) * 1000n);
+/** The staging file's rows, in its column order: the appended columns and the part's constants. */
+export function stagingSelect(
+  table: string,
+  part: { readonly runId: string; readonly ingestTimeMs: number; readonly batchKey: string },
+): string {
+  return `SELECT status, reason, source, bytes, sha256, image_id, label, class_index,
+      CASE WHEN status = 'ingested' THEN ${quoteLiteral(part.batchKey)} END AS batch_key,
+      record_index, original_format, original_width, original_height, width, height, mean, std,
+      light_background, chunk, part, item_index, ${quoteLiteral(part.runId)} AS ingest_run,
+      make_timestamp(${Math.round(part.ingestTimeMs) * 1000}::BIGINT) AS ingested_at
+    FROM ${table}`;
+}
+
+/** Rows to the column arrays writeParquet takes (STAGING_COLUMNS). */
+export function stagingColumns(rows: readonly StagingRow[]): Record<string, DuckDBValue[]> {
   const out: Record<string, DuckDBValue[]> = {};
-  for (const { name } of STAGING_COLUMNS) out[name] = [];
-  for (const row of rows) {
-    for (const { name } of STAGING_COLUMNS) {
-      const value =
-        name === 'ingest_run' ? runId : name === 'ingested_at' ? at : row[name as keyof StagingRow];
-      out[name]!.push(name === 'bytes' ? BigInt(value as number) : (value as DuckDBValue));
-    }
+  for (const { name } of STAGING_COLUMNS) {
+    const key = name as keyof StagingRow;
+    out[name] =
+      name === 'bytes' ? rows.map((row) => BigInt(row.bytes)) : rows.map((row) => row[key] as DuckDBValue);
   }
   return out;
 }
