@@ -99,8 +99,14 @@ async function parquetBytes(
   const path = join(tmpdir(), `imagelake-staging-${process.pid}-${randomBytes(6).toString('hex')}.parquet`);
   const connection = await (await deps.duckdb()).connect();
   try {
-    await writeParquet(connection, path, STAGING_COLUMNS, stagingColumns(rows), (table) =>
-      stagingSelect(table, part),
+    // Snappy: a staging file is read once, at commit; zstd would cost twice the CPU to write.
+    await writeParquet(
+      connection,
+      path,
+      STAGING_COLUMNS,
+      stagingColumns(rows),
+      (table) => stagingSelect(table, part),
+      'snappy',
     );
     return await readFile(path);
   } finally {

@@ -10,7 +10,7 @@ export interface ParquetColumn {
 const CHUNK_ROWS = 2048; // DuckDB's vector size
 
 /**
- * Writes rows given as columns to a Parquet file with DuckDB (zstd). Same rows in the same order
+ * Writes rows given as columns to a Parquet file with DuckDB. Same rows in the same order
  * give byte-identical files, so a retried activity rewrites the same object. Returns the rows
  * written (what `select` made of the appended ones).
  */
@@ -21,6 +21,8 @@ export async function writeParquet(
   data: Readonly<Record<string, readonly DuckDBValue[]>>,
   /** The query whose result is written, over the appended rows (default: them as they are). */
   select: (table: string) => string = (table) => `SELECT * FROM ${table}`,
+  /** zstd (default) for what stays; snappy for intermediate files, written and read once. */
+  compression: 'zstd' | 'snappy' = 'zstd',
 ): Promise<number> {
   const rowCount = data[columns[0]?.name ?? '']?.length ?? 0;
   for (const c of columns) {
@@ -47,7 +49,7 @@ export async function writeParquet(
       appender.closeSync();
     }
     const copied = await connection.run(
-      `COPY (${select(table)}) TO ${quoteLiteral(path)} (FORMAT parquet, COMPRESSION zstd)`,
+      `COPY (${select(table)}) TO ${quoteLiteral(path)} (FORMAT parquet, COMPRESSION ${compression})`,
     );
     return copied.rowsChanged;
   } finally {

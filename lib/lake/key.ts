@@ -22,7 +22,12 @@ export function validatePrefix(prefix: string): string {
   return prefix;
 }
 
+// Segments of letters, digits, `_`, `-` and `.` that do not start with `.`: safe without the
+// checks below (the common case, on every file of an ingest).
+const PLAIN_KEY = /^[\w-][\w.-]*(?:\/[\w-][\w.-]*)*$/;
+
 function keyProblem(key: string, isPrefix: boolean): string | undefined {
+  if (key.length <= MAX_KEY_BYTES && PLAIN_KEY.test(key)) return undefined;
   if (key.length === 0) return 'empty key';
   if (Buffer.byteLength(key, 'utf8') > MAX_KEY_BYTES) return `longer than ${MAX_KEY_BYTES} bytes`;
   if (key.startsWith('/')) return 'absolute path';

@@ -1,6 +1,6 @@
 import { createWriteStream, readFile as readFileCallback, statSync } from 'node:fs';
 import { link, mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
@@ -30,7 +30,9 @@ export class LocalLake implements Lake {
   }
 
   localPath(key: string): string {
-    return join(this.root, ...validateKey(key).split('/'));
+    validateKey(key);
+    // A valid key has no `.`, `..` or empty segment: on POSIX it is a relative path as it is.
+    return sep === '/' ? `${this.root}/${key}` : join(this.root, ...key.split('/'));
   }
 
   async get(key: string): Promise<Buffer> {
