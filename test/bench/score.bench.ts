@@ -59,20 +59,25 @@ export const benchmark: Benchmark = {
       plain.dispose();
       tf.disposeVariables();
 
-      // The default partition size (8,192), then half of it: more, smaller partitions. Each
-      // figure is the median of 3 runs after a warm-up run on the same workers (fresh workers
-      // pay for JIT, wasm and DuckDB start-up in their first partitions). Scoring is CPU-bound:
-      // a worker takes 2 partitions at a time (--max-activities 2), so 2 workers split them evenly.
-      let oneWorkerRate = 0; // of the partition size being measured: the loop runs 1 worker first
-      for (const [count, partitionSize] of [
-        [1, 8192],
-        [2, 8192],
-        [1, 4096],
-        [2, 4096],
+      // The default partition size (8,192), then half of it: more, smaller partitions; then the
+      // default again with each worker pinned to a core of its own, as workers on separate
+      // machines would be (unpinned, one worker's helper threads use a part of the second core, so
+      // 2 workers on this 2-core machine cannot double it). Each figure is the median of 3 runs
+      // after a warm-up run on the same workers (fresh workers pay for JIT, wasm and DuckDB
+      // start-up in their first partitions). Scoring is CPU-bound: a worker takes 2 partitions at
+      // a time (--max-activities 2), so 2 workers split them evenly.
+      let oneWorkerRate = 0; // of the setting being measured: the loop runs 1 worker first
+      for (const [count, partitionSize, pinned] of [
+        [1, 8192, false],
+        [2, 8192, false],
+        [1, 4096, false],
+        [2, 4096, false],
+        [1, 8192, true],
+        [2, 8192, true],
       ] as const) {
-        if (workers.length !== count) {
+        if (workers.length !== count || pinned) {
           await stopWorkers(workers);
-          workers = await startWorkers(count, env, ['--max-activities', '2']);
+          workers = await startWorkers(count, env, ['--max-activities', '2'], { pinned });
         }
         let images = 0;
         const cpuBefore = workers.reduce((sum, w) => sum + cpuSeconds(w.pid!), 0);
@@ -95,7 +100,7 @@ export const benchmark: Benchmark = {
           ((performance.now() - wallBefore) / 1000);
         const rate = images / (ms / 1000);
         if (count === 1) oneWorkerRate = rate;
-        const workersName = `${count} worker${count > 1 ? 's' : ''}`;
+        const workersName = `${count} worker${count > 1 ? 's' : ''}${pinned ? ' (one core each)' : ''}`;
         figures.push(
           figure({
             name: `${workersName}, partitions of ${partitionSize}: images/s`,
@@ -109,7 +114,7 @@ export const benchmark: Benchmark = {
             value: cores,
             unit: 'cores',
             note:
-              count === 1
+              count === 1 && !pinned
                 ? `2 workers on 2 cores can at most reach ${(2 / cores).toFixed(2)}x this`
                 : undefined,
           }),
@@ -123,12 +128,21 @@ export const benchmark: Benchmark = {
         if (count === 2)
           figures.push(
             figure({
-              name: `2 workers against 1, partitions of ${partitionSize}: images/s`,
+              name: pinned
+                ? `2 workers against 1, one core each, partitions of ${partitionSize}: images/s`
+                : `2 workers against 1 on 2 shared cores, partitions of ${partitionSize}: images/s`,
               value: rate,
               unit: 'images/s',
-              baseline: { name: '1 worker, same partitions', value: oneWorkerRate },
-              target: { op: '>=', value: oneWorkerRate * 1.7 },
-              note: 'target: about 2x one worker (read as at least 1.7x, the sweep target)',
+              baseline: {
+                name: `1 worker${pinned ? ' on one core' : ''}, same partitions`,
+                value: oneWorkerRate,
+              },
+              // The scale-out target applies where each worker has its own core; on shared cores
+              // the ceiling is 2 / (cores one worker keeps busy), reported beside it.
+              target: pinned ? { op: '>=', value: oneWorkerRate * 1.7 } : undefined,
+              note: pinned
+                ? 'target: about 2x one worker (read as at least 1.7x, the sweep target)'
+                : 'for comparison: the workers share both cores',
             }),
           );
       }

@@ -2,18 +2,29 @@ import type { Client } from '@temporalio/client';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FASHION_MNIST_CLASSES, findFashionMnist } from '../../lib/idx/index.js';
 import { DatasetCreateWorkflow, IngestWorkflow } from '../../workflows/index.js';
 import { spawnCli } from '../cli/run-cli.js';
 
-/** Starts `imagelake worker` processes on a task queue and waits until each polls it. */
+/**
+ * Starts `imagelake worker` processes on a task queue and waits until each polls it. `pinned`:
+ * worker i runs on CPU i only (one core per worker, as one worker per machine would be).
+ */
 export async function startWorkers(
   count: number,
   env: NodeJS.ProcessEnv,
   args: readonly string[] = [],
+  options: { pinned?: boolean } = {},
 ): Promise<ChildProcess[]> {
-  const workers = Array.from({ length: count }, () => spawnCli(['worker', ...args], env));
+  if (options.pinned && count > availableParallelism())
+    throw new Error(
+      `bench: ${count} pinned workers need ${count} CPUs, this machine has ${availableParallelism()}`,
+    );
+  const workers = Array.from({ length: count }, (_, i) =>
+    spawnCli(['worker', ...args], env, options.pinned ? i : undefined),
+  );
   await Promise.all(
     workers.map(
       (w) =>

@@ -24,9 +24,14 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 
   });
 }
 
-/** Starts a long-running `imagelake` command (a worker); the caller kills it. */
-export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
-  return spawn(process.execPath, [CLI, ...args], {
+/**
+ * Starts a long-running `imagelake` command (a worker); the caller kills it. With `cpu`, the
+ * process and all its threads run on that CPU only (taskset, util-linux).
+ */
+export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}, cpu?: number): ChildProcess {
+  const command = [process.execPath, CLI, ...args];
+  if (cpu !== undefined) command.unshift('taskset', '--cpu-list', String(cpu));
+  return spawn(command[0]!, command.slice(1), {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
