@@ -1,5 +1,6 @@
 // imagelake's optional native codec, with libdeflate: the deflate blocks of an Avro batch
-// (compressed on the libuv thread pool; zlib's level 1 costs 2.2x more) and the decoding of small
+// (compressed on the libuv thread pool; zlib's level 1 costs 2.2x more; inflated by the readers
+// at about half zlib's cost) and the decoding of small
 // gray PNGs, the bulk of an ingest (the pure-JS decoder in lib/image/png-fast.ts, which this
 // mirrors rule for rule, costs several times more: a zlib handle per image, a call per CRC, a
 // buffer per row). lib/native/codec.ts loads this.
@@ -27,7 +28,7 @@ typedef struct {
   struct libdeflate_decompressor* inflater;
   unsigned char* idat;   // the IDAT chunks joined, when there are several
   size_t idat_cap;
-  unsigned char* raw;    // the inflated scanlines, filter byte first
+  unsigned char* raw;    // the inflated scanlines (filter byte first), or an inflated Avro block
   size_t raw_cap;
   unsigned char* pixels; // unfiltered pixels of every channel, before they are checked gray
   size_t pixels_cap;
@@ -194,6 +195,41 @@ static napi_value DecodeGrayPng(napi_env env, napi_callback_info info) {
   return result;
 }
 
+// inflateRaw(stream: Uint8Array): Buffer | undefined. A raw deflate stream (RFC 1951) inflated,
+// into a scratch buffer grown as needed (Avro blocks do not say their size) and copied out at its
+// size; undefined when the stream is malformed or inflates past 1 GiB (the caller's node:zlib path
+// then says what is wrong).
+static napi_value InflateRaw(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value v[1], result, undefined;
+  void* data;
+  size_t n;
+  napi_get_undefined(env, &undefined);
+  if (napi_get_cb_info(env, info, &argc, v, NULL, NULL) != napi_ok || argc != 1) {
+    napi_throw_type_error(env, NULL, "inflateRaw: expected 1 argument");
+    return NULL;
+  }
+  if (!typed_bytes(env, v[0], "inflateRaw: expected a Uint8Array", &data, &n)) return NULL;
+  PngScratch* s = scratch_of(env);
+  if (s == NULL) {
+    napi_throw_error(env, NULL, "inflateRaw: out of memory");
+    return NULL;
+  }
+  size_t want = n * 4 > 65536 ? n * 4 : 65536;
+  for (;;) {
+    if (!grow(&s->raw, &s->raw_cap, want)) return undefined;
+    size_t size = 0;
+    enum libdeflate_result r = libdeflate_deflate_decompress(s->inflater, data, n, s->raw, s->raw_cap, &size);
+    if (r == LIBDEFLATE_SUCCESS) {
+      void* copy;
+      if (napi_create_buffer_copy(env, size, s->raw, &copy, &result) != napi_ok) return NULL;
+      return result;
+    }
+    if (r != LIBDEFLATE_INSUFFICIENT_SPACE || s->raw_cap >= ((size_t)1 << 30)) return undefined;
+    want = s->raw_cap * 2;
+  }
+}
+
 typedef struct {
   napi_async_work work;
   napi_deferred deferred;
@@ -285,6 +321,8 @@ NAPI_MODULE_INIT() {
   napi_value fn, version;
   napi_create_function(env, "decodeGrayPng", NAPI_AUTO_LENGTH, DecodeGrayPng, NULL, &fn);
   napi_set_named_property(env, exports, "decodeGrayPng", fn);
+  napi_create_function(env, "inflateRaw", NAPI_AUTO_LENGTH, InflateRaw, NULL, &fn);
+  napi_set_named_property(env, exports, "inflateRaw", fn);
   napi_create_function(env, "deflateRaw", NAPI_AUTO_LENGTH, DeflateRaw, NULL, &fn);
   napi_set_named_property(env, exports, "deflateRaw", fn);
   napi_create_string_utf8(env, LIBDEFLATE_VERSION_STRING, NAPI_AUTO_LENGTH, &version);

@@ -4,6 +4,8 @@ import { CODEC_ADDON, loadAddon } from './addons.js';
 export interface CodecAddon {
   /** The gray pixels of a small gray PNG, by the rules of decodeGrayPng in lib/image/png-fast.ts. */
   decodeGrayPng(png: Uint8Array): Buffer | undefined;
+  /** A raw deflate stream inflated; undefined when malformed (or past 1 GiB). */
+  inflateRaw(stream: Uint8Array): Buffer | undefined;
   /** A raw deflate stream of `block`, compressed on the thread pool; `block` must not change meanwhile. */
   deflateRaw(block: Uint8Array, level: number): Promise<Buffer>;
   readonly libdeflateVersion: string;

@@ -2,14 +2,24 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { grayPng } from '../../fixtures/hostile-images.js';
 
-// The PNG fast path without the native codec (a machine where it is not built): node:zlib inflates.
+// Without the native codec (a machine where it is not built): node:zlib and the pure-JS decoder.
 process.env.IMAGELAKE_NATIVE_CODEC = 'off';
 const { nativeCodec } = await import('../../../lib/native/codec.js');
 const { decodeGrayPng } = await import('../../../lib/image/png-fast.js');
+const { encodeImageBatch, readImageBatch, defaultDeflater, zlibDeflater } =
+  await import('../../../lib/avro/index.js');
+const { makeRecords } = await import('../avro/records.js');
 
-describe('the PNG fast path on node:zlib', () => {
+describe('without the native codec', () => {
   it('is the path taken here', () => {
     expect(nativeCodec()).toBeUndefined();
+    expect(defaultDeflater().id).toBe(zlibDeflater.id);
+  });
+
+  it('writes and reads Avro batches with node:zlib', async () => {
+    const records = makeRecords(1200);
+    const file = await encodeImageBatch(records, { syncKey: 'batches/r/c0-p0.avro', blockBytes: 64 * 1024 });
+    expect(readImageBatch(file).map((r) => r.image_id)).toEqual(records.map((r) => r.image_id));
   });
 
   it('decodes gray PNGs of every compression level and filter choice exactly as sharp does', async () => {
