@@ -8,6 +8,7 @@
 #include <node_api.h>
 #include <libdeflate.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,6 +67,27 @@ static int grow(unsigned char** buffer, size_t* cap, size_t need) {
   return 1;
 }
 
+// The one Uint8Array argument of a call and this environment's scratch; NULL (with a JS exception
+// thrown) when the call does not fit or memory runs out.
+static PngScratch* bytes_and_scratch(napi_env env, napi_callback_info info, const char* name, void** data, size_t* n) {
+  size_t argc = 1;
+  napi_value v[1];
+  char message[96];
+  if (napi_get_cb_info(env, info, &argc, v, NULL, NULL) != napi_ok || argc != 1) {
+    snprintf(message, sizeof message, "%s: expected 1 argument", name);
+    napi_throw_type_error(env, NULL, message);
+    return NULL;
+  }
+  snprintf(message, sizeof message, "%s: expected a Uint8Array", name);
+  if (!typed_bytes(env, v[0], message, data, n)) return NULL;
+  PngScratch* s = scratch_of(env);
+  if (s == NULL) {
+    snprintf(message, sizeof message, "%s: out of memory", name);
+    napi_throw_error(env, NULL, message);
+  }
+  return s;
+}
+
 static uint32_t be32(const unsigned char* p) {
   return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | (uint32_t)p[3];
 }
@@ -115,21 +137,12 @@ static int unfilter(const unsigned char* raw, unsigned char* out, size_t width, 
 // then gives the authoritative answer). Images over 2^24 pixels are left to sharp too.
 static napi_value DecodeGrayPng(napi_env env, napi_callback_info info) {
   static const int channels_of[7] = {1, 0, 3, 0, 2, 0, 4};
-  size_t argc = 1;
-  napi_value v[1], result, undefined;
+  napi_value result, undefined;
   void* data;
   size_t n;
   napi_get_undefined(env, &undefined);
-  if (napi_get_cb_info(env, info, &argc, v, NULL, NULL) != napi_ok || argc != 1) {
-    napi_throw_type_error(env, NULL, "decodeGrayPng: expected 1 argument");
-    return NULL;
-  }
-  if (!typed_bytes(env, v[0], "decodeGrayPng: expected a Uint8Array", &data, &n)) return NULL;
-  PngScratch* s = scratch_of(env);
-  if (s == NULL) {
-    napi_throw_error(env, NULL, "decodeGrayPng: out of memory");
-    return NULL;
-  }
+  PngScratch* s = bytes_and_scratch(env, info, "decodeGrayPng", &data, &n);
+  if (s == NULL) return NULL;
   const unsigned char* b = (const unsigned char*)data;
   uint64_t width = 0, height = 0;
   int channels = 0, ended = 0, idat_count = 0;
@@ -200,21 +213,12 @@ static napi_value DecodeGrayPng(napi_env env, napi_callback_info info) {
 // size; undefined when the stream is malformed or inflates past 1 GiB (the caller's node:zlib path
 // then says what is wrong).
 static napi_value InflateRaw(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value v[1], result, undefined;
+  napi_value result, undefined;
   void* data;
   size_t n;
   napi_get_undefined(env, &undefined);
-  if (napi_get_cb_info(env, info, &argc, v, NULL, NULL) != napi_ok || argc != 1) {
-    napi_throw_type_error(env, NULL, "inflateRaw: expected 1 argument");
-    return NULL;
-  }
-  if (!typed_bytes(env, v[0], "inflateRaw: expected a Uint8Array", &data, &n)) return NULL;
-  PngScratch* s = scratch_of(env);
-  if (s == NULL) {
-    napi_throw_error(env, NULL, "inflateRaw: out of memory");
-    return NULL;
-  }
+  PngScratch* s = bytes_and_scratch(env, info, "inflateRaw", &data, &n);
+  if (s == NULL) return NULL;
   size_t want = n * 4 > 65536 ? n * 4 : 65536;
   for (;;) {
     if (!grow(&s->raw, &s->raw_cap, want)) return undefined;
