@@ -62,7 +62,7 @@ const ALLOWED: ReadonlySet<string> = new Set<ImageFormat>([
  */
 export async function normalizeImage(
   bytes: Uint8Array,
-  options: Partial<NormalizeOptions> = {},
+  options: Partial<NormalizeOptions> = NO_OPTIONS,
   force?: 'sharp',
 ): Promise<NormalizedImage> {
   return normalizeImageNow(bytes, options, force);
@@ -76,7 +76,7 @@ export async function normalizeImage(
  */
 export function normalizeImageNow(
   bytes: Uint8Array,
-  options: Partial<NormalizeOptions> = {},
+  options: Partial<NormalizeOptions> = NO_OPTIONS,
   force?: 'sharp',
 ): NormalizedImage | Promise<NormalizedImage> {
   const o = withDefaults(options);
@@ -105,7 +105,9 @@ async function normalizeWithSharp(
   return result(bytes, format, gray, o, pixels, p);
 }
 
-// An ingest passes one options object for thousands of images: complete it once.
+// An ingest passes one options object for thousands of images: complete it once. The default is
+// one object too, so calls without options share one entry.
+const NO_OPTIONS: Partial<NormalizeOptions> = Object.freeze({});
 const completed = new WeakMap<Partial<NormalizeOptions>, NormalizeOptions>();
 
 function withDefaults(options: Partial<NormalizeOptions>): NormalizeOptions {
