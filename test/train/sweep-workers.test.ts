@@ -16,7 +16,10 @@ it('a sweep spreads its trials over every worker process polling the task queue'
   const taskQueue = `sweep-${randomBytes(4).toString('hex')}`;
   const env = { TEMPORAL_ADDRESS: testStack().temporalAddress, IMAGELAKE_TASK_QUEUE: taskQueue };
   // One activity at a time per worker: a training occupies its process's main thread.
-  const workers = [spawnCli(['worker', '--max-activities', '1'], env), spawnCli(['worker', '--max-activities', '1'], env)];
+  const workers = [
+    spawnCli(['worker', '--max-activities', '1'], env),
+    spawnCli(['worker', '--max-activities', '1'], env),
+  ];
   const connection = await Connection.connect({ address: testStack().temporalAddress });
   const client = new Client({ connection });
   try {
