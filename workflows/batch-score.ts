@@ -69,7 +69,8 @@ export async function BatchScoreWorkflow(input: BatchScoreInput): Promise<BatchS
   const first = state.next;
   const stop = Math.min(run.partitions, state.next + (input.partitionsPerRun ?? 500));
   // Stop taking partitions when the server says the history is getting long (at least one per run).
-  const mayStart = () => state.next < stop && (state.next === first || !workflowInfo().continueAsNewSuggested);
+  const mayStart = () =>
+    state.next < stop && (state.next === first || !workflowInfo().continueAsNewSuggested);
   const worker = async (): Promise<void> => {
     while (mayStart()) {
       const partition = state.next++;
