@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { hostname } from 'node:os';
 import { closeActivityDeps, createActivityDeps } from '../../activities/index.js';
+import { defaultDeflater } from '../../lib/avro/index.js';
 import { loadConfig } from '../../lib/config.js';
+import { nativeCodecReason } from '../../lib/native/codec.js';
 import { createWorker } from '../../lib/temporal/worker.js';
 
 export function registerWorker(program: Command): void {
@@ -23,6 +25,7 @@ export function registerWorker(program: Command): void {
         maxConcurrentActivityTaskExecutions: options.maxActivities,
         identity: `${process.pid}@${hostname()}`,
       });
+      console.log(`worker: ${codecLine()}`);
       console.log(`worker: polling task queue "${taskQueue}" on ${address}`);
       try {
         await worker.run();
@@ -31,4 +34,13 @@ export function registerWorker(program: Command): void {
         await closeActivityDeps(deps);
       }
     });
+}
+
+/** What ingest runs planned here write with, and why not the native codec when it is not in use. */
+function codecLine(): string {
+  const reason = nativeCodecReason();
+  const deflater = defaultDeflater().id;
+  return reason === undefined
+    ? `Avro batches deflate with ${deflater}; small PNGs decode natively`
+    : `Avro batches deflate with ${deflater}, small PNGs decode in JS: the native codec is not in use (${reason})`;
 }

@@ -17,6 +17,10 @@ it('with TEMPORAL_ADDRESS set, a command only starts workflows and a separate `i
     await expect
       .poll(() => workerOutput, { timeout: 60_000, interval: 200 })
       .toContain(`polling task queue "${taskQueue}"`);
+    // setup builds the native codec: the worker says it uses it
+    expect(workerOutput).toMatch(
+      /worker: Avro batches deflate with libdeflate [\d.]+ level 1; small PNGs decode natively/,
+    );
     const lake = join(mkdtempSync(join(tmpdir(), 'il-')), 'lake');
     const source = await fashionPngFolder(30);
     const ingest = await runCli(['ingest', source, '--labels', 'dir', '--lake', lake, '--json'], env);
