@@ -1,7 +1,7 @@
 // imagelake's optional native GEMM: OpenBLAS sgemm on tensors that live in the TensorFlow.js wasm
 // heap, registered as the wasm backend's BatchMatMul and _FusedMatMul kernels (lib/model/native-gemm.ts).
 // Also the fused momentum step of the mlp's optimizer (lib/model/native-momentum.ts).
-// Built by lib/model/native/build.ts: cc -O3 -ffp-contract=off -shared -fPIC gemm.c -lopenblas (Debian: libopenblas-dev).
+// Built by lib/native/build.ts (see lib/native/addons.ts): cc -O3 -ffp-contract=off -shared -fPIC gemm.c -lopenblas (Debian: libopenblas-dev).
 #include <node_api.h>
 #include <cblas.h>
 #include <stdint.h>
