@@ -19,12 +19,13 @@ export async function putParquet(
   columns: readonly ParquetColumn[],
   data: Readonly<Record<string, readonly DuckDBValue[]>>,
   select?: (table: string) => string,
+  compression?: Parameters<typeof writeParquet>[5],
 ): Promise<number> {
   const dir = await mkdtemp(join(tmpdir(), 'imagelake-parquet-'));
   const connection = await (await deps.duckdb()).connect();
   try {
     const path = join(dir, 'table.parquet');
-    const rows = await writeParquet(connection, path, columns, data, select);
+    const rows = await writeParquet(connection, path, columns, data, select, compression);
     await lake.put(key, await readFile(path));
     return rows;
   } finally {

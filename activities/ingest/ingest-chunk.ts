@@ -1,5 +1,4 @@
 import { Context } from '@temporalio/activity';
-import { createHash } from 'node:crypto';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { availableDeflaters, deflaterById, zlibDeflater, type BlockDeflater } from '../../lib/avro/index.js';
 import { nativeCodecReason } from '../../lib/native/codec.js';
@@ -118,8 +117,4 @@ function runDeflater(input: IngestChunkInput): BlockDeflater {
   throw new Error(
     `ingest: run ${input.runId} writes its Avro batches with ${id}, which this worker does not have (it has ${have.join(', ')}); one deflater per run keeps a retried part byte-identical: build the native codec (npx tsx lib/native/build.ts${nativeCodecReason() ? `: ${nativeCodecReason()}` : ''}) or leave the chunk to a worker that has it`,
   );
-}
-
-export function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }

@@ -1,20 +1,12 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { encodeImageBatch, type BlockDeflater, type ImageRecord } from '../../lib/avro/index.js';
-import { writeParquet } from '../../lib/catalog/parquet-writer.js';
 import { quoteLiteral } from '../../lib/catalog/sql-quote.js';
 import type { Lake } from '../../lib/lake/lake.js';
 import { ingestLayout } from '../../lib/ingest/layout.js';
 import type { IngestCounts } from '../../lib/ingest/manifest.js';
-import {
-  STAGING_COLUMNS,
-  stagingColumns,
-  stagingSelect,
-  type StagingRow,
-} from '../../lib/ingest/staging-row.js';
+import { STAGING_COLUMNS, stagingColumns, stagingSelect } from '../../lib/ingest/staging-row.js';
 import type { ActivityDeps } from '../deps.js';
+import { putParquet } from '../put-parquet.js';
 import type { IngestChunkInput } from './ingest-chunk.js';
 import type { ItemOutcome } from './process-item.js';
 
@@ -74,9 +66,16 @@ export async function writePart(
       sha256: createHash('sha256').update(avro).digest('hex'),
     };
   }
-  await lake.put(
+  // Snappy: a staging file is read once, at commit; zstd would cost twice the CPU to write.
+  const constants = { runId: input.runId, ingestTimeMs: input.ingestTimeMs, batchKey };
+  await putParquet(
+    deps,
+    lake,
     ingestLayout.stagingRows(input.runId, input.chunk, part),
-    await parquetBytes(deps, rows, { runId: input.runId, ingestTimeMs: input.ingestTimeMs, batchKey }),
+    STAGING_COLUMNS,
+    stagingColumns(rows),
+    (table) => stagingSelect(table, constants),
+    'snappy',
   );
   const counts: IngestCounts = {
     seen: rows.length,
@@ -89,30 +88,6 @@ export async function writePart(
   const report: PartReport = { batch, counts };
   await lake.put(ingestLayout.stagingPart(input.runId, input.chunk, part), JSON.stringify(report));
   return counts;
-}
-
-async function parquetBytes(
-  deps: ActivityDeps,
-  rows: readonly StagingRow[],
-  part: Parameters<typeof stagingSelect>[1],
-): Promise<Buffer> {
-  const path = join(tmpdir(), `imagelake-staging-${process.pid}-${randomBytes(6).toString('hex')}.parquet`);
-  const connection = await (await deps.duckdb()).connect();
-  try {
-    // Snappy: a staging file is read once, at commit; zstd would cost twice the CPU to write.
-    await writeParquet(
-      connection,
-      path,
-      STAGING_COLUMNS,
-      stagingColumns(rows),
-      (table) => stagingSelect(table, part),
-      'snappy',
-    );
-    return await readFile(path);
-  } finally {
-    connection.closeSync();
-    await rm(path, { force: true });
-  }
 }
 
 /** The hashes stored by the first `parts` parts of a chunk (to resume its in-chunk dedupe). */
