@@ -87,16 +87,7 @@ export function createCommitIngest(deps: ActivityDeps) {
         tables[table] = ingestLayout.table(table, input.runId);
         await lake.put(tables[table], await readFile(path));
       }
-      const conflicts =
-        counts.duplicates === 0
-          ? 0
-          : Number(
-              (
-                await connection.runAndReadAll(
-                  `SELECT count(*) FROM (${TABLE_SQL.duplicates}) WHERE label_conflict`,
-                )
-              ).getRowsJS()[0]?.[0] ?? 0,
-            );
+      const conflicts = counts.duplicates === 0 ? 0 : await labelConflicts(connection);
       const manifest: IngestManifest = {
         kind: 'ingest',
         runId: input.runId,
@@ -170,6 +161,13 @@ async function loadKnown(
     ? `SELECT sha256, label FROM read_parquet([${imageFiles.map(quoteLiteral).join(', ')}]) UNION ALL `
     : '';
   await connection.run(`CREATE TEMP TABLE known AS ${earlier}SELECT sha256, label FROM ranked WHERE rn = 1`);
+}
+
+async function labelConflicts(connection: DuckDBConnection): Promise<number> {
+  const reader = await connection.runAndReadAll(
+    `SELECT count(*) FROM (${TABLE_SQL.duplicates}) WHERE label_conflict`,
+  );
+  return Number(reader.getRowsJS()[0]?.[0] ?? 0);
 }
 
 async function countRows(connection: DuckDBConnection): Promise<Omit<IngestCounts, 'batches' | 'bytes'>> {
