@@ -33,12 +33,12 @@ typedef struct {
   size_t raw_cap;
   unsigned char* pixels; // unfiltered pixels of every channel, before they are checked gray
   size_t pixels_cap;
-} PngScratch;
+} Scratch;
 
 static void free_scratch(napi_env env, void* data, void* hint) {
   (void)env;
   (void)hint;
-  PngScratch* s = (PngScratch*)data;
+  Scratch* s = (Scratch*)data;
   if (s->inflater) libdeflate_free_decompressor(s->inflater);
   free(s->idat);
   free(s->raw);
@@ -46,10 +46,10 @@ static void free_scratch(napi_env env, void* data, void* hint) {
   free(s);
 }
 
-static PngScratch* scratch_of(napi_env env) {
-  PngScratch* s = NULL;
+static Scratch* scratch_of(napi_env env) {
+  Scratch* s = NULL;
   if (napi_get_instance_data(env, (void**)&s) == napi_ok && s != NULL) return s;
-  s = (PngScratch*)calloc(1, sizeof(PngScratch));
+  s = (Scratch*)calloc(1, sizeof(Scratch));
   if (s != NULL) s->inflater = libdeflate_alloc_decompressor();
   if (s == NULL || s->inflater == NULL || napi_set_instance_data(env, s, free_scratch, NULL) != napi_ok) {
     if (s != NULL) free_scratch(env, s, NULL);
@@ -67,25 +67,37 @@ static int grow(unsigned char** buffer, size_t* cap, size_t need) {
   return 1;
 }
 
-// The one Uint8Array argument of a call and this environment's scratch; NULL (with a JS exception
-// thrown) when the call does not fit or memory runs out.
-static PngScratch* bytes_and_scratch(napi_env env, napi_callback_info info, const char* name, void** data, size_t* n) {
+// What a call with one Uint8Array argument works with: the bytes, this environment's scratch,
+// and JS undefined (the answer for input the caller's slower path should judge).
+typedef struct {
+  const void* data;
+  size_t n;
+  Scratch* scratch;
+  napi_value undefined;
+} Call;
+
+// Fills `c`; 0 (with a JS exception thrown) when the call does not fit or memory runs out.
+static int bytes_and_scratch(napi_env env, napi_callback_info info, const char* name, Call* c) {
   size_t argc = 1;
   napi_value v[1];
+  void* data;
   char message[96];
   if (napi_get_cb_info(env, info, &argc, v, NULL, NULL) != napi_ok || argc != 1) {
     snprintf(message, sizeof message, "%s: expected 1 argument", name);
     napi_throw_type_error(env, NULL, message);
-    return NULL;
+    return 0;
   }
   snprintf(message, sizeof message, "%s: expected a Uint8Array", name);
-  if (!typed_bytes(env, v[0], message, data, n)) return NULL;
-  PngScratch* s = scratch_of(env);
-  if (s == NULL) {
+  if (!typed_bytes(env, v[0], message, &data, &c->n)) return 0;
+  c->data = data;
+  c->scratch = scratch_of(env);
+  if (c->scratch == NULL) {
     snprintf(message, sizeof message, "%s: out of memory", name);
     napi_throw_error(env, NULL, message);
+    return 0;
   }
-  return s;
+  napi_get_undefined(env, &c->undefined);
+  return 1;
 }
 
 static uint32_t be32(const unsigned char* p) {
@@ -137,13 +149,12 @@ static int unfilter(const unsigned char* raw, unsigned char* out, size_t width, 
 // then gives the authoritative answer). Images over 2^24 pixels are left to sharp too.
 static napi_value DecodeGrayPng(napi_env env, napi_callback_info info) {
   static const int channels_of[7] = {1, 0, 3, 0, 2, 0, 4};
-  napi_value result, undefined;
-  void* data;
-  size_t n;
-  napi_get_undefined(env, &undefined);
-  PngScratch* s = bytes_and_scratch(env, info, "decodeGrayPng", &data, &n);
-  if (s == NULL) return NULL;
-  const unsigned char* b = (const unsigned char*)data;
+  Call c;
+  if (!bytes_and_scratch(env, info, "decodeGrayPng", &c)) return NULL;
+  const unsigned char* b = (const unsigned char*)c.data;
+  size_t n = c.n;
+  Scratch* s = c.scratch;
+  napi_value result, undefined = c.undefined;
   uint64_t width = 0, height = 0;
   int channels = 0, ended = 0, idat_count = 0;
   const unsigned char* idat = NULL;
@@ -213,23 +224,21 @@ static napi_value DecodeGrayPng(napi_env env, napi_callback_info info) {
 // size; undefined when the stream is malformed or inflates past 1 GiB (the caller's node:zlib path
 // then says what is wrong).
 static napi_value InflateRaw(napi_env env, napi_callback_info info) {
-  napi_value result, undefined;
-  void* data;
-  size_t n;
-  napi_get_undefined(env, &undefined);
-  PngScratch* s = bytes_and_scratch(env, info, "inflateRaw", &data, &n);
-  if (s == NULL) return NULL;
-  size_t want = n * 4 > 65536 ? n * 4 : 65536;
+  Call c;
+  if (!bytes_and_scratch(env, info, "inflateRaw", &c)) return NULL;
+  Scratch* s = c.scratch;
+  napi_value result;
+  size_t want = c.n * 4 > 65536 ? c.n * 4 : 65536;
   for (;;) {
-    if (!grow(&s->raw, &s->raw_cap, want)) return undefined;
+    if (!grow(&s->raw, &s->raw_cap, want)) return c.undefined;
     size_t size = 0;
-    enum libdeflate_result r = libdeflate_deflate_decompress(s->inflater, data, n, s->raw, s->raw_cap, &size);
+    enum libdeflate_result r = libdeflate_deflate_decompress(s->inflater, c.data, c.n, s->raw, s->raw_cap, &size);
     if (r == LIBDEFLATE_SUCCESS) {
       void* copy;
       if (napi_create_buffer_copy(env, size, s->raw, &copy, &result) != napi_ok) return NULL;
       return result;
     }
-    if (r != LIBDEFLATE_INSUFFICIENT_SPACE || s->raw_cap >= ((size_t)1 << 30)) return undefined;
+    if (r != LIBDEFLATE_INSUFFICIENT_SPACE || s->raw_cap >= ((size_t)1 << 30)) return c.undefined;
     want = s->raw_cap * 2;
   }
 }
