@@ -37,9 +37,10 @@ describe.each(cases)('golden Avro batch %s', (name) => {
     ).not.toEqual([]);
   });
 
-  it.each(Object.entries(golden))('encodes with %s to the same bytes', async (id, file) => {
+  it.for(Object.entries(golden))('encodes with %s to the same bytes', async ([id, file], { skip }) => {
     const deflater = deflaterById(id);
-    if (!deflater) return; // another Node's zlib, or no native codec here: checked above that one is
+    // Another Node's zlib, or no native codec here: reported as skipped (checked above that one runs).
+    if (!deflater) return skip();
     const encoded = await encodeImageBatch(fromPlain(records), { ...options, deflater });
     expect(encoded.toString('base64')).toBe(goldenFile(file).toString('base64'));
   });
