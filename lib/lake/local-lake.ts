@@ -60,8 +60,13 @@ export class LocalLake implements Lake {
   async put(key: string, body: Body): Promise<void> {
     const target = this.localPath(key);
     const tmp = await this.writeTemp(body);
-    await mkdir(dirname(target), { recursive: true });
-    await rename(tmp, target);
+    try {
+      await mkdir(dirname(target), { recursive: true });
+      await rename(tmp, target);
+    } catch (error) {
+      await rm(tmp, { force: true });
+      throw error;
+    }
   }
 
   // A temp file hard-linked into place: link() fails with EEXIST atomically (like O_EXCL) and,
@@ -71,11 +76,14 @@ export class LocalLake implements Lake {
     const tmp = await this.writeTemp(body);
     try {
       await mkdir(dirname(target), { recursive: true });
-      await link(tmp, target);
+      try {
+        await link(tmp, target);
+      } catch (error) {
+        // Only link's EEXIST means the key is taken; mkdir's means a file stands where a folder must.
+        if (isCode(error, 'EEXIST')) return false;
+        throw error;
+      }
       return true;
-    } catch (error) {
-      if (isCode(error, 'EEXIST')) return false;
-      throw error;
     } finally {
       await unlink(tmp);
     }
@@ -193,9 +201,12 @@ export class LocalLake implements Lake {
     try {
       await handle.writeFile(body);
       await handle.sync();
-    } finally {
+    } catch (error) {
       await handle.close();
+      await rm(tmp, { force: true });
+      throw error;
     }
+    await handle.close();
     return tmp;
   }
 

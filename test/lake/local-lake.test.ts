@@ -15,3 +15,12 @@ it('local lake leaves no temporary files behind and never lists them', async () 
   expect(readdirSync(join(root, '.tmp'))).toEqual([]);
   for await (const o of lake.list('')) expect(o.key.startsWith('.tmp')).toBe(false);
 });
+
+it('a put that fails after its temp file was written removes the temp file and says why', async () => {
+  const lake = new LocalLake(mkdtempSync(join(tmpdir(), 'imagelake-lake-')));
+  await lake.put('file-not-folder', 'x');
+  // The key's parent is a file, so the folder cannot be made: the put fails after writing its temp file.
+  await expect(lake.put('file-not-folder/y', 'y')).rejects.toThrow(/EEXIST|ENOTDIR/);
+  await expect(lake.putIfAbsent('file-not-folder/z', 'z')).rejects.toThrow(/EEXIST|ENOTDIR/);
+  expect(readdirSync(join(lake.root, '.tmp'))).toEqual([]);
+});
