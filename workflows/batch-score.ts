@@ -14,7 +14,7 @@ export interface BatchScoreInput {
   readonly model: string;
   readonly where?: string | null;
   readonly dataset?: string | null;
-  /** Images per partition. Default 8192 (one Avro batch file). */
+  /** At most this many images per partition (they are split evenly). Default 8192 (one Avro batch file of 28x28 images). */
   readonly partitionSize?: number;
   /** Partitions in flight at once over all workers. Default 2. */
   readonly parallel?: number;
@@ -55,6 +55,7 @@ export async function BatchScoreWorkflow(input: BatchScoreInput): Promise<BatchS
     heartbeatTimeout: input.heartbeatTimeout ?? '1 minute',
     retry: { ...activityRetry, maximumAttempts: 3 },
   });
+  const parallel = Math.max(1, input.parallel ?? 2);
   const run: ScoreRun = await planScore({
     lakeUri: input.lakeUri,
     runId,
@@ -62,6 +63,7 @@ export async function BatchScoreWorkflow(input: BatchScoreInput): Promise<BatchS
     where: input.where ?? null,
     dataset: input.dataset ?? null,
     partitionSize: input.partitionSize ?? 8192,
+    parallel,
     startedAtMs: Date.now(),
     onlyUnscored: input.onlyUnscored ?? false,
   });
@@ -86,7 +88,7 @@ export async function BatchScoreWorkflow(input: BatchScoreInput): Promise<BatchS
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, input.parallel ?? 2) }, worker));
+  await Promise.all(Array.from({ length: parallel }, worker));
   if (state.next < run.partitions) await continueAsNew<typeof BatchScoreWorkflow>({ ...input, runId, state });
   return {
     runId,

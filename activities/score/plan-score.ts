@@ -1,6 +1,5 @@
 import { INTEGER } from '@duckdb/node-api';
 import { quoteLiteral } from '../../lib/catalog/sql-quote.js';
-import { tableRelation } from '../../lib/catalog/views.js';
 import { resolveDataset } from '../../lib/dataset/versions.js';
 import { UserError } from '../../lib/errors.js';
 import { resolveModel } from '../../lib/registry/resolve-model.js';
@@ -19,16 +18,21 @@ export interface PlanScoreInput {
   readonly where: string | null;
   /** Score the members of a dataset version instead. */
   readonly dataset: string | null;
+  /** At most this many images per partition. */
   readonly partitionSize: number;
+  /** Partitions the run keeps in flight: the partition count is made a multiple of it when that keeps partitions big enough. */
+  readonly parallel?: number;
   readonly startedAtMs: number;
   /** Leave out images that already have a committed prediction from this model (the pipeline's mode). */
   readonly onlyUnscored?: boolean;
 }
 
 /**
- * Selects the images to score and splits them into partitions aligned with the Avro batch files
- * (a file's images stay together unless there are more than a partition's worth). Idempotent: a
- * planned run returns its record.
+ * Selects the images to score and splits them, in batch file order, into partitions of even
+ * size (see evenPartitions): every worker slot gets the same work, so no slot finishes early
+ * while another still scores a full partition. The plan holds numbers only (partition, file,
+ * record index); a partition reads its images' ids from their Avro records and decodes only the
+ * blocks it needs. Idempotent: a planned run returns its record.
  */
 export function createPlanScore(deps: ActivityDeps) {
   return async function planScore(input: PlanScoreInput): Promise<ScoreRun> {
@@ -43,34 +47,36 @@ export function createPlanScore(deps: ActivityDeps) {
     const card = await resolveModel(lake, input.model);
     // Not the id itself: it was resolved as an alias, now pinned.
     const alias = card.id === input.model ? null : input.model;
-    const { snapshot, sandbox } = await openCatalog(deps, lake);
+    const { sandbox } = await openCatalog(deps, lake);
     // One row per batch file with its members' record indexes: only numbers cross into JS (per-row
-    // strings were the plan's main cost); the image ids are joined back in DuckDB when the plan is
-    // written, by (batch file, record index), which names one image.
+    // strings were the plan's main cost).
     let files: [string[], number[], string[], number[][]];
     try {
-      let selection: string;
+      // The selected rows of the images view: filtered in place (a join back to images by id cost
+      // three times as much), a user's predicate alone in its own SELECT over the view.
+      let selected: string;
       let params: Record<string, string | number> = { model: card.id };
       if (input.dataset !== null) {
         const d = await resolveDataset(lake, input.dataset);
-        selection = 'SELECT image_id FROM dataset_members WHERE dataset = $name AND version = $version';
+        selected = `SELECT * FROM images WHERE image_id IN
+          (SELECT image_id FROM dataset_members WHERE dataset = $name AND version = $version)`;
         params = { name: d.name, version: d.version };
       } else if (input.where !== null) {
         await sandbox.query(`SELECT image_id FROM images WHERE (\n${input.where}\n) LIMIT 0`); // the guard, and a clear error
-        selection = `SELECT image_id FROM images WHERE (\n${input.where}\n)`;
+        selected = `SELECT * FROM images WHERE (\n${input.where}\n)`;
         params = {};
       } else {
-        selection = `SELECT image_id FROM images WHERE image_id NOT IN (SELECT image_id FROM predictions WHERE model_id = $model)`;
+        selected = `SELECT * FROM images WHERE image_id NOT IN (SELECT image_id FROM predictions WHERE model_id = $model)`;
       }
       const unscored = input.onlyUnscored
         ? 'WHERE s.image_id NOT IN (SELECT image_id FROM predictions WHERE model_id = $scoredBy)'
         : '';
       const result = (
         await sandbox.query(
-          `SELECT i.batch_key, any_value(b.records), any_value(b.sha256), list(i.record_index ORDER BY i.record_index)
-           FROM (SELECT DISTINCT image_id FROM (${selection})) s JOIN images i USING (image_id) JOIN batches b ON b.key = i.batch_key
+          `SELECT s.batch_key, any_value(b.records), any_value(b.sha256), list(s.record_index ORDER BY s.record_index)
+           FROM (${selected}) s JOIN batches b ON b.key = s.batch_key
            ${unscored}
-           GROUP BY i.batch_key ORDER BY i.batch_key`,
+           GROUP BY s.batch_key ORDER BY s.batch_key`,
           input.onlyUnscored ? { ...params, scoredBy: card.id } : params,
         )
       ).getColumnsJS();
@@ -88,27 +94,24 @@ export function createPlanScore(deps: ActivityDeps) {
         recordIndex.push(r);
       }
     });
-    const partition = assignPartitions(file, input.partitionSize);
+    const partition = evenPartitions(recordIndex.length, input.partitionSize, input.parallel ?? 1);
     const partitions = partition.length ? partition[partition.length - 1]! + 1 : 0;
     const perFile = (values: readonly (string | number)[]) =>
       `[${values.map((v) => (typeof v === 'number' ? String(v) : quoteLiteral(v))).join(', ')}]`;
-    const keys = perFile(batchKeys);
-    // Only the planned files' rows of the images table: its files are sorted by batch key, so the
-    // Parquet reader skips the rest by their statistics.
-    const images = `SELECT image_id, batch_key, record_index FROM (${tableRelation('images', snapshot.files.images)})
-      WHERE batch_key IN (SELECT unnest(${keys}))`;
     const written = await putParquet(
       deps,
       lake,
       scoreLayout.plan(input.runId),
       APPENDED_PLAN_COLUMNS,
       { partition, file, record_index: recordIndex },
-      // The locations format the reader takes; scoring needs no labels (class_index).
-      (table) => `SELECT p.partition, i.image_id, ${keys}[p.file + 1] AS batch_key, p.record_index,
-        (${perFile(batchRecords)}::INTEGER[])[p.file + 1] AS batch_records, ${perFile(batchSha256s)}[p.file + 1] AS batch_sha256,
+      // The locations format the reader takes, rows in file order. No image ids (the records
+      // carry them) and no labels (class_index): scoring needs neither.
+      (
+        table,
+      ) => `SELECT partition, NULL::VARCHAR AS image_id, ${perFile(batchKeys)}[file + 1] AS batch_key, record_index,
+        (${perFile(batchRecords)}::INTEGER[])[file + 1] AS batch_records, ${perFile(batchSha256s)}[file + 1] AS batch_sha256,
         NULL::INTEGER AS class_index
-        FROM ${table} p JOIN (${images}) i ON i.batch_key = ${keys}[p.file + 1] AND i.record_index = p.record_index
-        ORDER BY p.file, p.record_index`,
+        FROM ${table}`,
     );
     if (written !== recordIndex.length)
       throw new Error(
@@ -131,24 +134,27 @@ export function createPlanScore(deps: ActivityDeps) {
   };
 }
 
-/** Partition numbers for rows sorted by batch file (its key or number): whole files per partition, split only when one file is bigger. */
-export function assignPartitions(batchKeys: readonly (string | number)[], size: number): number[] {
-  const out: number[] = [];
-  let partition = 0;
-  let used = 0;
-  for (let i = 0; i < batchKeys.length;) {
-    let end = i;
-    while (end < batchKeys.length && batchKeys[end] === batchKeys[i]) end++;
-    let fileRows = end - i;
-    if (used > 0 && used + fileRows > size) [partition, used] = [partition + 1, 0];
-    while (fileRows > 0) {
-      const take = Math.min(fileRows, size - used);
-      for (let k = 0; k < take; k++) out.push(partition);
-      used += take;
-      fileRows -= take;
-      if (used === size) [partition, used] = [partition + 1, 0];
-    }
-    i = end;
+/** Below this many images a partition costs more in fixed work than balancing gains. */
+const MIN_BALANCED_PARTITION = 1024;
+
+/**
+ * Partition numbers for `count` rows in file order: contiguous runs of at most `size` rows, as
+ * even as possible (sizes differ by at most one). The count of partitions is the fewest that
+ * respects `size`, rounded up to a multiple of `parallel` (so every slot gets an equal share),
+ * unless that would make partitions smaller than MIN_BALANCED_PARTITION (or than `size`, when
+ * that is smaller still). Contiguous runs in file order keep a partition on few batch files.
+ */
+export function evenPartitions(count: number, size: number, parallel: number): number[] {
+  if (count === 0) return [];
+  const fewest = Math.ceil(count / size);
+  const balanced = Math.ceil(fewest / parallel) * parallel;
+  const most = Math.max(fewest, Math.floor(count / Math.min(size, MIN_BALANCED_PARTITION)));
+  const partitions = Math.min(balanced, most);
+  const out = new Array<number>(count);
+  // Partition p holds rows [floor(p * count / partitions), floor((p + 1) * count / partitions)).
+  for (let p = 0; p < partitions; p++) {
+    const end = Math.floor(((p + 1) * count) / partitions);
+    for (let r = Math.floor((p * count) / partitions); r < end; r++) out[r] = p;
   }
   return out;
 }

@@ -39,14 +39,32 @@ export function decodeImageBatch(data: Buffer, expected: BatchExpectation): Imag
   return readImageBatch(data, `batch "${expected.key}"`);
 }
 
+/** Records [from, to) of a file, by record index. */
+export interface RecordRange {
+  readonly from: number;
+  readonly to: number;
+}
+
 /**
- * verifyImageBatch, then each record's size and pixels only: what the training and scoring
- * readers use. The other fields (ids, sha256, source, ...) are skipped in the bytes, not decoded
- * into strings, which is most of a 28x28 record's decode time and garbage.
+ * verifyImageBatch, then each record's id, size and pixels only: what the training and scoring
+ * readers use. The other fields (sha256, source, ...) are skipped in the bytes, not decoded into
+ * strings, which is most of a 28x28 record's decode time and garbage. With a range, only the
+ * blocks that hold its records are inflated and decoded (the whole file is still checked): the
+ * other indexes are holes, so a partition that needs part of a file pays for that part.
  */
-export function decodeImagePixels(data: Buffer, expected: BatchExpectation): ImagePixels[] {
+export function decodeImagePixels(data: Buffer, expected: BatchExpectation): ImagePixels[];
+export function decodeImagePixels(
+  data: Buffer,
+  expected: BatchExpectation,
+  range: RecordRange,
+): (ImagePixels | undefined)[];
+export function decodeImagePixels(
+  data: Buffer,
+  expected: BatchExpectation,
+  range?: RecordRange,
+): (ImagePixels | undefined)[] {
   verifyImageBatch(data, expected);
-  return readRecords<ImagePixels>(data, `batch "${expected.key}"`, pixelsType);
+  return readRecords<ImagePixels>(data, `batch "${expected.key}"`, pixelsType, range);
 }
 
 /**
@@ -58,11 +76,15 @@ export function readImageBatch(data: Buffer, name = 'batch'): ImageRecord[] {
   return readRecords<ImageRecord>(data, name, imageType);
 }
 
-function readRecords<T>(data: Buffer, name: string, reader: avro.Type): T[] {
+function readRecords<T>(data: Buffer, name: string, reader: avro.Type, range?: RecordRange): T[] {
   const { header, blocks } = parseContainer(data, name);
   const resolver = resolverFor(reader, header.schema, name);
   const records: T[] = [];
   blocks.forEach((b, index) => {
+    if (range && (records.length >= range.to || records.length + b.count <= range.from)) {
+      records.length += b.count; // holes: this block holds none of the range
+      return;
+    }
     const raw = data.subarray(b.start, b.end);
     const block = header.codec === 'deflate' ? inflate(raw, name, index) : raw;
     let pos = 0;

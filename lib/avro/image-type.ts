@@ -35,15 +35,15 @@ export const IMAGE_SCHEMA_JSON = JSON.stringify(
 export const imageType: avro.Type = avro.Type.forSchema(JSON.parse(IMAGE_SCHEMA_JSON) as avro.Schema);
 
 /** The part of a record the training and scoring readers need. */
-export type ImagePixels = Pick<ImageRecord, 'width' | 'height' | 'pixels'>;
+export type ImagePixels = Pick<ImageRecord, 'image_id' | 'width' | 'height' | 'pixels'>;
 
 /**
- * A reader schema of the Image record with only its size and pixels: Avro schema resolution
+ * A reader schema of the Image record with only its id, size and pixels: Avro schema resolution
  * skips the other fields of every file's writer schema without decoding them.
  */
 export const pixelsType: avro.Type = (() => {
   const schema = JSON.parse(IMAGE_SCHEMA_JSON) as { fields: { name: string }[] };
-  const keep = new Set(['width', 'height', 'pixels']);
+  const keep = new Set(['image_id', 'width', 'height', 'pixels']);
   return avro.Type.forSchema({
     ...schema,
     fields: schema.fields.filter((f) => keep.has(f.name)),

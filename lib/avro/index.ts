@@ -5,6 +5,7 @@ export {
   readImageBatch,
   verifyImageBatch,
   type BatchExpectation,
+  type RecordRange,
 } from './decode.js';
 export { imageType, IMAGE_SCHEMA_JSON, type ImagePixels, type ImageRecord } from './image-type.js';
 export {

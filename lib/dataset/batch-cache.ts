@@ -35,18 +35,19 @@ export class BatchCache {
   offer(key: string, images: readonly ImagePixels[]): void {
     if (this.#files.has(key)) return;
     const bytes = sizeOf(images);
+    const pixelBytes = images.reduce((sum, i) => sum + i.pixels.length, 0);
     if (bytes > this.budgetBytes) return;
     for (const [oldest, old] of this.#files) {
       if (this.#bytes + bytes <= this.budgetBytes) break;
       this.#files.delete(oldest);
       this.#bytes -= sizeOf(old);
     }
-    const all = Buffer.allocUnsafeSlow(bytes);
+    const all = Buffer.allocUnsafeSlow(pixelBytes);
     let at = 0;
-    const kept = images.map(({ width, height, pixels }) => {
+    const kept = images.map(({ image_id, width, height, pixels }) => {
       all.set(pixels, at);
       at += pixels.length;
-      return { width, height, pixels: all.subarray(at - pixels.length, at) };
+      return { image_id, width, height, pixels: all.subarray(at - pixels.length, at) };
     });
     this.#files.set(key, kept);
     this.#bytes += bytes;
@@ -61,6 +62,7 @@ export class BatchCache {
   }
 }
 
+/** Pixels plus each id string (about its length and a V8 string header). */
 function sizeOf(images: readonly ImagePixels[]): number {
-  return images.reduce((sum, i) => sum + i.pixels.length, 0);
+  return images.reduce((sum, i) => sum + i.pixels.length + i.image_id.length + 16, 0);
 }

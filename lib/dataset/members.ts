@@ -4,7 +4,8 @@ import type { SplitName } from './splits.js';
 
 /** Where the members of one split are, column-wise, in batch file order. */
 export interface MemberLocations {
-  readonly imageId: string[];
+  /** Null where the locations leave the id to the Avro record (a score plan). */
+  readonly imageId: (string | null)[];
   readonly batchKey: string[];
   readonly recordIndex: Int32Array;
   readonly batchRecords: Int32Array;
@@ -37,7 +38,7 @@ export async function loadMembers(
   if (filter !== null) statement.bind({ value: 'split' in filter ? filter.split : filter.partition });
   const [imageId, batchKey, recordIndex, batchRecords, batchSha256, classIndex] = (
     await statement.runAndReadAll()
-  ).getColumnsJS() as [string[], string[], number[], number[], string[], number[]];
+  ).getColumnsJS() as [(string | null)[], string[], number[], number[], string[], number[]];
   return {
     imageId,
     batchKey,

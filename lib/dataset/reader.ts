@@ -1,5 +1,5 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { decodeImagePixels } from '../avro/decode.js';
+import { decodeImagePixels, type RecordRange } from '../avro/decode.js';
 import type { Lake } from '../lake/lake.js';
 import type { ImagePixels } from '../avro/image-type.js';
 import type { BatchCache } from './batch-cache.js';
@@ -114,15 +114,19 @@ async function* batchesOf(
     return full;
   };
 
-  const decodeFile = async (g: number, key: string, start: number): Promise<readonly ImagePixels[]> => {
+  const decodeFile = async (g: number): Promise<readonly (ImagePixels | undefined)[]> => {
+    const { start, end } = groups[g]!;
     const data = await fetches.get(g)!;
     fetches.delete(g);
-    const records = decodeImagePixels(data, {
-      key,
+    const expected = {
+      key: members.batchKey[start]!,
       count: members.batchRecords[start]!,
       sha256: members.batchSha256[start]!,
-    });
-    options.cache?.offer(cacheKey(members, start), records);
+    };
+    // A cached file is decoded whole for later passes; otherwise only the members' blocks.
+    if (!options.cache) return decodeImagePixels(data, expected, recordRange(members, start, end));
+    const records = decodeImagePixels(data, expected);
+    options.cache.offer(cacheKey(members, start), records);
     return records;
   };
 
@@ -131,17 +135,23 @@ async function* batchesOf(
     options.signal?.throwIfAborted();
     const { start, end } = groups[g]!;
     const key = members.batchKey[start]!;
-    const records = options.cache?.get(cacheKey(members, start)) ?? (await decodeFile(g, key, start));
+    const records = options.cache?.get(cacheKey(members, start)) ?? (await decodeFile(g));
     const order = Array.from({ length: end - start }, (_, i) => start + i);
     if (random) shuffleInPlace(order, random);
     for (const m of order) {
       const record = records[members.recordIndex[m]!];
       if (!record) throw new Error(`dataset: ${key} has no record ${members.recordIndex[m]}`);
+      // The record names its image; a plan may leave the id to it, a catalog row must agree.
+      const id = members.imageId[m] ?? record.image_id;
+      if (id !== record.image_id)
+        throw new Error(
+          `dataset: ${key} record ${members.recordIndex[m]} is image ${record.image_id}, the catalog says ${id}`,
+        );
       if (record.pixels.length !== pixelsPerImage)
         throw new Error(
-          `dataset: image ${members.imageId[m]} is ${record.width}x${record.height}, expected ${options.width}x${options.height}`,
+          `dataset: image ${id} is ${record.width}x${record.height}, expected ${options.width}x${options.height}`,
         );
-      const item = { pixels: record.pixels, cls: members.classIndex[m]!, id: members.imageId[m]! };
+      const item = { pixels: record.pixels, cls: members.classIndex[m]!, id };
       let full: ReaderBatch | undefined;
       if (!random) {
         full = add(item);
@@ -166,6 +176,18 @@ async function* batchesOf(
 /** A batch file's content as the metadata names it: its key and the sha256 it was checked against. */
 function cacheKey(members: MemberLocations, i: number): string {
   return `${members.batchKey[i]}@${members.batchSha256[i]}`;
+}
+
+/** The record indexes members [start, end) need from their one file. */
+function recordRange(members: MemberLocations, start: number, end: number): RecordRange {
+  let from = Infinity;
+  let to = 0;
+  for (let m = start; m < end; m++) {
+    const r = members.recordIndex[m]!;
+    if (r < from) from = r;
+    if (r >= to) to = r + 1;
+  }
+  return { from, to };
 }
 
 /** Runs of members that share a batch file (members come sorted by batch key and record). */

@@ -262,7 +262,7 @@ describe('catalog over a real ingest', () => {
       // Training epochs share a cache: each file is decoded once, later passes give the same batches.
       const cache = new BatchCache(64 * 2 ** 20);
       expect(await epoch(5, cache)).toEqual(a);
-      expect(cache.bytes).toBe(1000 * 784); // the 4 whole batch files the train split touches
+      expect(cache.bytes).toBe(1000 * (784 + 32 + 16)); // the 4 whole batch files the train split touches (pixels, ids)
       // Between batches the event loop turns, even in a pass with nothing to wait for (all cached).
       let turned = false;
       setImmediate(() => (turned = true));
@@ -284,7 +284,7 @@ describe('catalog over a real ingest', () => {
       expect(tooSmall.bytes).toBe(0); // no file of 250 images fits: every pass streams
       // Room for 2 of the 4 files: files drop out (least recently used) while passes run, and
       // every pass still gives the batches of an uncached one.
-      const someFiles = new BatchCache(784 * 250 * 2);
+      const someFiles = new BatchCache((784 + 32 + 16) * 250 * 2);
       for (const seed of [5, 6, 7, 8]) expect(await epoch(seed, someFiles)).toEqual(await epoch(seed));
       expect(someFiles.files).toBe(2);
 

@@ -48,7 +48,7 @@ it('SIGKILL of the worker mid-scoring: a new worker finishes the run with every 
     const result = await handle.result();
     tally.items(6000, result.images);
     expect(result).toMatchObject({ selected: 6000, failed: 0 });
-    expect(result.partitions).toBeGreaterThan(60); // 100 per partition, batch files never straddled
+    expect(result.partitions).toBe(60); // 100 per partition, even
     const snapshot = await loadSnapshot(deps.lakes.open(lakeUri), deps.mirror);
     expect(
       await queryRows(

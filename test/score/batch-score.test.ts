@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { assignPartitions } from '../../activities/score/plan-score.js';
+import { evenPartitions } from '../../activities/score/plan-score.js';
 import { BatchScoreWorkflow, TrainWorkflow } from '../../workflows/index.js';
 import { testStack } from '../setup/stack.js';
 import { withTestWorker } from '../setup/temporal.js';
@@ -9,9 +9,23 @@ import { quoteLiteral } from '../../lib/catalog/sql-quote.js';
 import { resolveModel } from '../../lib/registry/resolve-model.js';
 import { catalogRows, createDataset, ingestFashion } from '../catalog/helpers.js';
 
-it('assigns partitions by whole batch files, splitting only a file bigger than a partition', () => {
-  const keys = [...Array(5).fill('a'), ...Array(2).fill('b'), ...Array(9).fill('c')];
-  expect(assignPartitions(keys, 6)).toEqual([0, 0, 0, 0, 0, 1, 1, 2, 2, 2, 2, 2, 2, 3, 3, 3]);
+it('splits rows into even contiguous partitions of at most the size, as many as the parallelism keeps busy', () => {
+  const sizes = (p: number[]) => [
+    ...p.reduce((m, x) => m.set(x, (m.get(x) ?? 0) + 1), new Map<number, number>()).values(),
+  ];
+  // 16 rows of at most 6: 3 partitions, 6 5 5 (not 6 6 4); contiguous and in order.
+  expect(evenPartitions(16, 6, 1)).toEqual([0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2]);
+  // The bench's case: 60,000 images, at most 8,192, 4 slots: 8 partitions of 7,500 (not 7 full and one of 2,656).
+  expect(sizes(evenPartitions(60_000, 8192, 4))).toEqual(Array(8).fill(7500));
+  // 3 needed, 4 slots: 4 partitions, each 2,500.
+  expect(sizes(evenPartitions(10_000, 8192, 4))).toEqual(Array(4).fill(2500));
+  // Balancing stops at 1,024 images a partition: 3,000 over 4 slots gives 2, not 4 of 750.
+  expect(sizes(evenPartitions(3000, 8192, 4))).toEqual([1500, 1500]);
+  // A user's small size is kept: 1,200 at most 300 over 2 slots: 4 of 300; 10 at most 3: 4 of 2 or 3.
+  expect(sizes(evenPartitions(1200, 300, 2))).toEqual([300, 300, 300, 300]);
+  expect(sizes(evenPartitions(10, 3, 2))).toEqual([2, 3, 2, 3]);
+  expect(evenPartitions(0, 8192, 4)).toEqual([]);
+  expect(evenPartitions(1, 8192, 4)).toEqual([0]);
 });
 
 it('scores every selected image exactly once; a corrupted batch fails only its partition, with the reason; replay completes the run, twice gives the same', async () => {
@@ -136,5 +150,36 @@ it('scores on an S3 lake (MinIO) and skips images already predicted by the model
     expect(await score(`s1-${taskQueue}`)).toMatchObject({ selected: 600, failed: 0, images: 600 });
     expect(await score(`s2-${taskQueue}`)).toMatchObject({ selected: 0, partitions: 0 });
     expect(await catalogRows(deps, lakeUri, 'SELECT count(*) FROM predictions')).toEqual([[600n]]);
+
+    // --dataset: exactly the members of the dataset's current version, scored again.
+    await createDataset(
+      client,
+      taskQueue,
+      lakeUri,
+      'low',
+      'SELECT image_id FROM images WHERE class_index < 5',
+    );
+    const byDataset = await client.workflow.execute(BatchScoreWorkflow, {
+      taskQueue,
+      workflowId: `s3-${taskQueue}`,
+      args: [{ lakeUri, model: model.modelId, dataset: 'low', partitionSize: 100, parallel: 2 }],
+    });
+    const [[members]] = (await catalogRows(
+      deps,
+      lakeUri,
+      "SELECT count(*) FROM dataset_members WHERE dataset = 'low'",
+    )) as [[bigint]];
+    expect(members).toBeGreaterThan(100n);
+    expect(members).toBeLessThan(600n);
+    expect(byDataset).toMatchObject({ selected: Number(members), images: Number(members), failed: 0 });
+    expect(
+      await catalogRows(
+        deps,
+        lakeUri,
+        `SELECT count(*) FILTER (WHERE image_id IN (SELECT image_id FROM dataset_members WHERE dataset = 'low')), count(DISTINCT image_id)
+         FROM predictions WHERE score_run = $r`,
+        { r: `s3-${taskQueue}` },
+      ),
+    ).toEqual([[members, members]]);
   });
 });

@@ -2,7 +2,12 @@ import avro from 'avsc';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { decodeImagePixels, IMAGE_SCHEMA_JSON, readImageBatch } from '../../../lib/avro/index.js';
+import {
+  decodeImagePixels,
+  encodeImageBatch,
+  IMAGE_SCHEMA_JSON,
+  readImageBatch,
+} from '../../../lib/avro/index.js';
 import { makeRecords, plain } from './records.js';
 
 interface FieldSchema {
@@ -43,7 +48,7 @@ describe('schemas/image.avsc', () => {
     expect(plain(back)).toEqual(plain(makeRecords(3)).map((r) => ({ ...r, class_index: null })));
   });
 
-  it('reads only size and pixels for the training and scoring readers, from current and older files', async () => {
+  it('reads only id, size and pixels for the training and scoring readers, from current and older files', async () => {
     const records = makeRecords(5);
     const older = schema.fields.filter((f) => f.name !== 'class_index');
     for (const file of [
@@ -56,12 +61,36 @@ describe('schemas/image.avsc', () => {
       const sha256 = createHash('sha256').update(file).digest('hex');
       const pixels = decodeImagePixels(file, { key: 'b.avro', count: 5, sha256 });
       expect(pixels.map((p) => ({ ...p, pixels: [...p.pixels] }))).toEqual(
-        records.map((r) => ({ width: r.width, height: r.height, pixels: [...r.pixels] })),
+        records.map((r) => ({
+          image_id: r.image_id,
+          width: r.width,
+          height: r.height,
+          pixels: [...r.pixels],
+        })),
       );
       expect(() => decodeImagePixels(file, { key: 'b.avro', count: 6, sha256 })).toThrow(
         /has 5 records, expected 6/,
       );
     }
+  });
+
+  it('decodes only the blocks that hold a range of records, after checking the whole file', async () => {
+    const records = makeRecords(20);
+    // Blocks close past 2,000 bytes: 3 records (about 900 bytes each) per block.
+    const file = await encodeImageBatch(records, { syncKey: 'ranged', blockBytes: 2000 });
+    const expected = { key: 'r.avro', count: 20, sha256: createHash('sha256').update(file).digest('hex') };
+    const all = decodeImagePixels(file, expected);
+    const ranged = decodeImagePixels(file, expected, { from: 7, to: 11 });
+    expect(ranged).toHaveLength(20);
+    // Records 6-8 and 9-11 share blocks with the range; the other blocks stay holes.
+    const present = ranged.flatMap((r, i) => (r ? [i] : []));
+    expect(present).toEqual([6, 7, 8, 9, 10, 11]);
+    for (const i of present) expect(ranged[i]).toEqual(all[i]);
+    expect(decodeImagePixels(file, expected, { from: 0, to: 20 })).toEqual(all);
+    // The range does not skip the checks of the whole file.
+    const damaged = Buffer.from(file);
+    damaged[damaged.length - 40]! ^= 0xff; // in the last block, outside the range
+    expect(() => decodeImagePixels(damaged, expected, { from: 7, to: 11 })).toThrow(/has sha256/);
   });
 
   it('refuses files whose schema cannot be read as Image', async () => {
