@@ -47,40 +47,92 @@ export function viewSql(view: ViewName): { comment: string; select: string } {
   return { comment: first.slice(3).trim(), select: rest.join('\n').trim() };
 }
 
+/** One named object of the catalog (a table relation, a temp table, a view) and its statements. */
+export interface CatalogDefinition {
+  readonly name: string;
+  readonly statements: readonly string[];
+}
+
 /**
- * The statements that define the catalog over a snapshot: one relation per table over exactly
- * the committed files, the manifests as rows, then the views of sql/. Plain SQL, so stock DuckDB
- * can run the same script (`imagelake sql --views-script`).
+ * The catalog over a snapshot, in dependency order (each definition only reads earlier ones): one
+ * relation per table over exactly the committed files, the manifests as rows, the label
+ * precedence, then the views of sql/.
  */
-export function catalogScript(snapshot: LakeSnapshot, precedence = DEFAULT_LABEL_PRECEDENCE): string[] {
-  const out: string[] = [];
-  for (const table of TABLE_NAMES)
-    out.push(`CREATE OR REPLACE TEMP VIEW _t_${table} AS ${tableRelation(table, snapshot.files[table])}`);
-  out.push('CREATE OR REPLACE TEMP TABLE _manifests (kind VARCHAR, key VARCHAR, body JSON)');
+export function catalogDefinitions(
+  snapshot: LakeSnapshot,
+  precedence = DEFAULT_LABEL_PRECEDENCE,
+): CatalogDefinition[] {
+  const out: CatalogDefinition[] = TABLE_NAMES.map((table) => ({
+    name: `_t_${table}`,
+    statements: [`CREATE OR REPLACE TEMP VIEW _t_${table} AS ${tableRelation(table, snapshot.files[table])}`],
+  }));
+  const manifests = ['CREATE OR REPLACE TEMP TABLE _manifests (kind VARCHAR, key VARCHAR, body JSON)'];
   for (let i = 0; i < snapshot.manifests.length; i += 200) {
     const rows = snapshot.manifests
       .slice(i, i + 200)
       .map(
         (m) => `(${quoteLiteral(m.kind)}, ${quoteLiteral(m.key)}, ${quoteLiteral(JSON.stringify(m.body))})`,
       );
-    out.push(`INSERT INTO _manifests VALUES ${rows.join(', ')}`);
+    manifests.push(`INSERT INTO _manifests VALUES ${rows.join(', ')}`);
   }
-  out.push('CREATE OR REPLACE TEMP TABLE _label_precedence (source_kind VARCHAR, rank INTEGER)');
+  out.push({ name: '_manifests', statements: manifests });
+  const ranks = ['CREATE OR REPLACE TEMP TABLE _label_precedence (source_kind VARCHAR, rank INTEGER)'];
   if (precedence.length > 0)
-    out.push(
+    ranks.push(
       `INSERT INTO _label_precedence VALUES ${precedence.map((k, i) => `(${quoteLiteral(k)}, ${i})`).join(', ')}`,
     );
-  for (const view of VIEW_NAMES) out.push(`CREATE OR REPLACE TEMP VIEW ${view} AS ${viewSql(view).select}`);
+  out.push({ name: '_label_precedence', statements: ranks });
+  for (const view of VIEW_NAMES)
+    out.push({ name: view, statements: [`CREATE OR REPLACE TEMP VIEW ${view} AS ${viewSql(view).select}`] });
   return out;
 }
 
-/** Defines the catalog on a connection (temp objects: they live and die with it). */
+/**
+ * The statements that define the catalog over a snapshot. Plain SQL, so stock DuckDB can run the
+ * same script (`imagelake sql --views-script`).
+ */
+export function catalogScript(snapshot: LakeSnapshot, precedence = DEFAULT_LABEL_PRECEDENCE): string[] {
+  return catalogDefinitions(snapshot, precedence).flatMap((d) => d.statements);
+}
+
+/**
+ * The definitions a statement needs: those whose names it mentions and, transitively, the ones
+ * those read; in dependency order, leaving out the `defined` ones. Names are matched as words in
+ * the text, so a mention in a string or comment only costs an unneeded definition.
+ */
+export function definitionsFor(
+  definitions: readonly CatalogDefinition[],
+  sql: string,
+  defined: ReadonlySet<string> = new Set(),
+): CatalogDefinition[] {
+  const mentions = (text: string, name: string) => new RegExp(`\\b${name}\\b`, 'i').test(text);
+  const needed = new Set(definitions.filter((d) => mentions(sql, d.name)).map((d) => d.name));
+  // Reverse dependency order: a needed definition adds the earlier ones it reads.
+  for (let i = definitions.length - 1; i >= 0; i--) {
+    const d = definitions[i]!;
+    if (!needed.has(d.name)) continue;
+    // Only a first statement reads (CREATE ... AS SELECT); the others insert literal rows.
+    for (const earlier of definitions.slice(0, i))
+      if (mentions(d.statements[0]!, earlier.name)) needed.add(earlier.name);
+  }
+  return definitions.filter((d) => needed.has(d.name) && !defined.has(d.name));
+}
+
+/** Defines the whole catalog on a connection (temp objects: they live and die with it). */
 export async function attachCatalog(
   connection: DuckDBConnection,
   snapshot: LakeSnapshot,
   precedence = DEFAULT_LABEL_PRECEDENCE,
 ): Promise<void> {
-  for (const statement of catalogScript(snapshot, precedence)) await connection.run(statement);
+  await runDefinitions(connection, catalogDefinitions(snapshot, precedence));
+}
+
+/** Runs definitions' statements in one call: a round trip per statement cost a fifth of opening a catalog. */
+export async function runDefinitions(
+  connection: DuckDBConnection,
+  definitions: readonly CatalogDefinition[],
+): Promise<void> {
+  if (definitions.length > 0) await connection.run(definitions.flatMap((d) => d.statements).join(';\n'));
 }
 
 /** A table of the snapshot as a relation over its local Parquet files (typed and empty when none). */

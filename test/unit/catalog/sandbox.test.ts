@@ -23,10 +23,6 @@ const empty: LakeSnapshot = {
 };
 
 let sandbox: Sandbox;
-beforeAll(async () => {
-  sandbox = await openSandbox(empty);
-});
-afterAll(() => sandbox.close());
 
 const refusal = async (sql: string) => {
   const error = await sandbox.query(sql).then(
@@ -38,7 +34,15 @@ const refusal = async (sql: string) => {
   return (error as Error).message;
 };
 
-describe('the sandboxed catalog connection', () => {
+describe.each([
+  ['every view defined at open', {}],
+  ['views defined as statements mention them (lazy)', { lazy: true }],
+])('the sandboxed catalog connection, %s', (_, options) => {
+  beforeAll(async () => {
+    sandbox = await openSandbox(empty, undefined, options);
+  });
+  afterAll(() => sandbox.close());
+
   it('has every view, with columns, even on an empty lake', async () => {
     for (const view of VIEW_NAMES) {
       const reader = await sandbox.query(`SELECT * FROM ${view}`);
@@ -128,5 +132,42 @@ describe('the sandboxed catalog connection', () => {
   it("gives DuckDB's own message for a bad query", async () => {
     expect(await refusal('SELECT nope FROM images')).toMatch(/Binder Error.*nope/s);
     expect(await refusal('SELEC 1')).toMatch(/Parser Error/);
+  });
+});
+
+describe('a lazy sandbox', () => {
+  const userViews = async (lazy: Sandbox) =>
+    (await lazy.query('SELECT view_name FROM duckdb_views() WHERE NOT internal ORDER BY view_name'))
+      .getRowsJS()
+      .map(([name]) => name);
+
+  it('defines a view and what it reads when a statement first mentions it, and only then', async () => {
+    const lazy = await openSandbox(empty, undefined, { lazy: true });
+    try {
+      expect(await userViews(lazy)).toEqual([]);
+      await lazy.query('SELECT count(*) FROM images');
+      expect(await userViews(lazy)).toEqual(['_t_images', 'images']);
+      // review_queue reads predictions, which reads its table relation.
+      await lazy.query('SELECT * FROM review_queue');
+      expect(await userViews(lazy)).toEqual(
+        expect.arrayContaining(['_t_images', '_t_predictions', 'images', 'predictions', 'review_queue']),
+      );
+      expect((await userViews(lazy)).length).toBeLessThan(VIEW_NAMES.length);
+    } finally {
+      lazy.close();
+    }
+  });
+
+  it('defines the rest when a statement names a view in a way the text does not show', async () => {
+    const lazy = await openSandbox(empty, undefined, { lazy: true });
+    try {
+      const reader = await lazy.query("SELECT count(*) FROM query_table('mo' || 'dels')");
+      expect(reader.getRowsJS()).toEqual([[0n]]);
+      expect((await userViews(lazy)).length).toBe(VIEW_NAMES.length + TABLE_NAMES.length);
+      // A name that exists nowhere still fails, with DuckDB's message.
+      await expect(lazy.query('SELECT * FROM nope')).rejects.toThrow(/Catalog Error.*nope/s);
+    } finally {
+      lazy.close();
+    }
   });
 });
