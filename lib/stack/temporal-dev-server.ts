@@ -12,12 +12,23 @@ export interface TemporalDevServerOptions {
   readonly dynamicConfig?: Readonly<Record<string, string | number | boolean>>;
 }
 
+/**
+ * One partition per task queue, where the server's default is 4: on a single node a task that no
+ * poller takes at once goes to a partition's backlog, and reaching it through another partition
+ * took up to a second here (a score run with more partitions in flight than worker slots waited
+ * 0.7 s for them). A cluster serving many workers sets its own.
+ */
+const SINGLE_NODE_CONFIG = {
+  'matching.numTaskqueueReadPartitions': 1,
+  'matching.numTaskqueueWritePartitions': 1,
+};
+
 /** The real Temporal server as shipped in the Temporal CLI (`temporal server start-dev`), on loopback. */
 export function temporalDevServer(options: TemporalDevServerOptions): ServiceSpec {
   const host = '127.0.0.1';
   const args = ['server', 'start-dev', '--ip', host, '--port', String(options.port), '--log-level', 'warn'];
   if (options.dbFile) args.push('--db-filename', options.dbFile);
-  for (const [key, value] of Object.entries(options.dynamicConfig ?? {}))
+  for (const [key, value] of Object.entries({ ...SINGLE_NODE_CONFIG, ...options.dynamicConfig }))
     args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   if (options.headless) args.push('--headless');
   else args.push('--ui-ip', host, '--ui-port', String(options.uiPort));

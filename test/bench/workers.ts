@@ -95,3 +95,24 @@ export async function fashionTrainLake(client: Client, taskQueue: string, lakeUr
     ],
   });
 }
+
+/**
+ * Starts cheap workflows until every worker has taken the first task of one: a worker's first
+ * workflow costs it about 0.1 s more (its workflow runtime warming up), and which worker gets a
+ * new workflow is the server's choice, so one warm-up run does not warm them all.
+ */
+export async function warmEveryWorker(
+  client: Client,
+  workers: readonly ChildProcess[],
+  runOne: () => Promise<string>,
+  tries = 20,
+): Promise<void> {
+  const cold = new Set(workers.map((w) => String(w.pid)));
+  for (let i = 0; i < tries && cold.size > 0; i++) {
+    const history = await client.workflow.getHandle(await runOne()).fetchHistory();
+    const first = history.events?.find((e) => e.workflowTaskStartedEventAttributes);
+    cold.delete(first?.workflowTaskStartedEventAttributes?.identity?.split('@')[0] ?? '');
+  }
+  if (cold.size > 0)
+    throw new Error(`bench: workers ${[...cold].join(', ')} took no workflow in ${tries} runs`);
+}
