@@ -1,18 +1,23 @@
-import { loadMembers, type MemberFilter, type MemberLocations } from '../lib/dataset/members.js';
+import {
+  loadMembers,
+  type LocationsSource,
+  type MemberFilter,
+  type MemberLocations,
+} from '../lib/dataset/members.js';
 import type { Lake } from '../lib/lake/lake.js';
 import type { ActivityDeps } from './deps.js';
 
-/** Member locations from a lake object (a dataset's members, a score run's plan), via the mirror. */
+/** Member locations from lake objects (a dataset's members, a score run's plan), via the mirror. */
 export async function memberLocations(
   deps: ActivityDeps,
   lake: Lake,
-  key: string,
+  source: LocationsSource,
   filter: MemberFilter,
 ): Promise<MemberLocations> {
-  const file = await deps.mirror.localFile(lake, key);
+  const files = await Promise.all(source.keys.map((key) => deps.mirror.localFile(lake, key)));
   const connection = await (await deps.duckdb()).connect();
   try {
-    return await loadMembers(connection, file, filter);
+    return await loadMembers(connection, source.relation(files), filter);
   } finally {
     connection.closeSync();
   }

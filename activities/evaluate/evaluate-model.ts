@@ -10,6 +10,7 @@ import { argMax } from '../../lib/model/index.js';
 import { resolveModel } from '../../lib/registry/resolve-model.js';
 import type { ActivityDeps } from '../deps.js';
 import { memberLocations } from '../member-locations.js';
+import { membersFile } from '../../lib/dataset/members.js';
 import { loadRegisteredModel } from '../models/load-registered.js';
 import { predictMembers } from '../models/predict-members.js';
 import { putParquet } from '../put-parquet.js';
@@ -54,7 +55,9 @@ export function createEvaluateModel(deps: ActivityDeps) {
     const stored = await readJson<Evaluation>(lake, manifestKey);
     if (stored) return stored;
 
-    const members = await memberLocations(deps, lake, dataset.tables.dataset_members, { split: input.split });
+    const members = await memberLocations(deps, lake, membersFile(dataset.tables.dataset_members), {
+      split: input.split,
+    });
     if (members.length === 0)
       throw new UserError(`evaluate: the ${input.split} split of ${dataset.ref} is empty`);
     if (members.classIndex.some((c) => c < 0))

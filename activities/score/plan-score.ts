@@ -1,5 +1,4 @@
-import { INTEGER } from '@duckdb/node-api';
-import { quoteLiteral } from '../../lib/catalog/sql-quote.js';
+import { INTEGER, VARCHAR } from '@duckdb/node-api';
 import { resolveDataset } from '../../lib/dataset/versions.js';
 import { UserError } from '../../lib/errors.js';
 import { resolveModel } from '../../lib/registry/resolve-model.js';
@@ -96,23 +95,18 @@ export function createPlanScore(deps: ActivityDeps) {
     });
     const partition = evenPartitions(recordIndex.length, input.partitionSize, input.parallel ?? 1);
     const partitions = partition.length ? partition[partition.length - 1]! + 1 : 0;
-    const perFile = (values: readonly (string | number)[]) =>
-      `[${values.map((v) => (typeof v === 'number' ? String(v) : quoteLiteral(v))).join(', ')}]`;
-    const written = await putParquet(
-      deps,
-      lake,
-      scoreLayout.plan(input.runId),
-      APPENDED_PLAN_COLUMNS,
-      { partition, file, record_index: recordIndex },
-      // The locations format the reader takes, rows in file order. No image ids (the records
-      // carry them) and no labels (class_index): scoring needs neither.
-      (
-        table,
-      ) => `SELECT partition, NULL::VARCHAR AS image_id, ${perFile(batchKeys)}[file + 1] AS batch_key, record_index,
-        (${perFile(batchRecords)}::INTEGER[])[file + 1] AS batch_records, ${perFile(batchSha256s)}[file + 1] AS batch_sha256,
-        NULL::INTEGER AS class_index
-        FROM ${table}`,
-    );
+    // The files first: a plan is complete once both exist, and the run record (below) says so.
+    await putParquet(deps, lake, scoreLayout.planFiles(input.runId), PLAN_FILE_COLUMNS, {
+      file: batchKeys.map((_, f) => f),
+      batch_key: batchKeys,
+      batch_records: batchRecords,
+      batch_sha256: batchSha256s,
+    });
+    const written = await putParquet(deps, lake, scoreLayout.plan(input.runId), PLAN_COLUMNS, {
+      partition,
+      file,
+      record_index: recordIndex,
+    });
     if (written !== recordIndex.length)
       throw new Error(
         `score: the plan of ${input.runId} has ${written} rows for ${recordIndex.length} selected images`,
@@ -159,8 +153,16 @@ export function evenPartitions(count: number, size: number, parallel: number): n
   return out;
 }
 
-const APPENDED_PLAN_COLUMNS = [
+/** One row per selected image, in file order (see scorePlan). */
+const PLAN_COLUMNS = [
   { name: 'partition', type: INTEGER },
   { name: 'file', type: INTEGER },
   { name: 'record_index', type: INTEGER },
+];
+
+const PLAN_FILE_COLUMNS = [
+  { name: 'file', type: INTEGER },
+  { name: 'batch_key', type: VARCHAR },
+  { name: 'batch_records', type: INTEGER },
+  { name: 'batch_sha256', type: VARCHAR },
 ];

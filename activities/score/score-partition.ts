@@ -5,6 +5,7 @@ import { publishJson, readJson } from '../../lib/lake/json-object.js';
 import { resolveModel } from '../../lib/registry/resolve-model.js';
 import {
   scoreLayout,
+  scorePlan,
   type PartitionCommit,
   type PartitionFailure,
   type ScoreRun,
@@ -35,9 +36,7 @@ export function createScorePartition(deps: ActivityDeps) {
     const started = performance.now();
     const run = (await readJson<ScoreRun>(lake, scoreLayout.run(input.runId)))!;
     const card = await resolveModel(lake, run.modelId);
-    const members = await memberLocations(deps, lake, scoreLayout.plan(input.runId), {
-      partition: input.partition,
-    });
+    const members = await memberLocations(deps, lake, scorePlan(input.runId), { partition: input.partition });
     const model = await loadRegisteredModel(deps, lake, card);
     const { ids, probs } = await predictMembers(lake, card, model, members);
     const key = scoreLayout.predictions(input.runId, card.id, input.partition);

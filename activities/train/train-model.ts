@@ -22,6 +22,7 @@ import type { ActivityDeps } from '../deps.js';
 import { latestCheckpoint, writeCheckpoint, type CheckpointState } from './checkpoints.js';
 import type { TrainingPlan } from './prepare-training.js';
 import { memberLocations } from '../member-locations.js';
+import { membersFile } from '../../lib/dataset/members.js';
 
 export interface TrainModelInput {
   readonly plan: TrainingPlan;
@@ -56,9 +57,9 @@ export function createTrainModel(deps: ActivityDeps) {
     const lake = deps.lakes.open(plan.lakeUri);
     const dataset = await resolveDataset(lake, plan.datasetRef);
     const [train, val] = await Promise.all([
-      memberLocations(deps, lake, dataset.tables.dataset_members, { split: 'train' }),
+      memberLocations(deps, lake, membersFile(dataset.tables.dataset_members), { split: 'train' }),
       plan.valCount > 0
-        ? memberLocations(deps, lake, dataset.tables.dataset_members, { split: 'val' })
+        ? memberLocations(deps, lake, membersFile(dataset.tables.dataset_members), { split: 'val' })
         : undefined,
     ]);
     const optimizer = createOptimizer(plan.params);

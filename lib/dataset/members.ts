@@ -15,24 +15,35 @@ export interface MemberLocations {
   readonly length: number;
 }
 
-/** Which rows of a locations file: a dataset split, a score partition, or all (null). */
+/** Which rows of the locations: a dataset split, a score partition, or all (null). */
 export type MemberFilter = { readonly split: SplitName } | { readonly partition: number } | null;
 
 /**
- * Reads member locations, in batch file order, from a Parquet file with the columns image_id,
- * batch_key, record_index, batch_records, batch_sha256 and class_index: a dataset version's
- * members or a score run's plan.
+ * Lake objects that hold member locations, and the SQL relation over their local copies with the
+ * columns image_id, batch_key, record_index, batch_records, batch_sha256, class_index and the
+ * filter's column (split or partition).
  */
+export interface LocationsSource {
+  readonly keys: readonly string[];
+  relation(files: readonly string[]): string;
+}
+
+/** A dataset version's members file: one Parquet file with every column. */
+export function membersFile(key: string): LocationsSource {
+  return { keys: [key], relation: ([file]) => `read_parquet(${quoteLiteral(file!)})` };
+}
+
+/** Reads member locations, in batch file order, from a source's relation (see LocationsSource). */
 export async function loadMembers(
   connection: DuckDBConnection,
-  file: string,
+  relation: string,
   filter: MemberFilter,
 ): Promise<MemberLocations> {
   // Column names come from the filter's own keys, an allow-list of two.
   const column = filter === null ? null : 'split' in filter ? 'split' : 'partition';
   const statement = await connection.prepare(
     `SELECT image_id, batch_key, record_index, batch_records, batch_sha256, coalesce(class_index, -1)
-     FROM read_parquet(${quoteLiteral(file)}) ${column ? `WHERE ${column} = $value` : ''}
+     FROM ${relation} ${column ? `WHERE ${column} = $value` : ''}
      ORDER BY batch_key, record_index`,
   );
   if (filter !== null) statement.bind({ value: 'split' in filter ? filter.split : filter.partition });

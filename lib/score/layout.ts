@@ -1,11 +1,16 @@
+import { quoteLiteral } from '../catalog/sql-quote.js';
+import type { LocationsSource } from '../dataset/members.js';
+
 const pad = (n: number) => String(n).padStart(6, '0');
 
 /** Where a score run keeps its plan, predictions and commits. Keys derive from (run, partition, model). */
 export const scoreLayout = {
   /** The run record: pinned model, selection, partition count; written once when planned. */
   run: (runId: string) => `manifests/score_runs/${runId}.json`,
-  /** The selected images and their partition (Parquet), written before the run record. */
+  /** The selected images (batch file number, record index) and their partition (Parquet), written before the run record. */
   plan: (runId: string) => `score/${runId}/plan.parquet`,
+  /** The plan's batch files by number: key, record count, sha256 (Parquet). */
+  planFiles: (runId: string) => `score/${runId}/plan-files.parquet`,
   predictions: (runId: string, modelId: string, partition: number) =>
     `meta/predictions/${runId}/${modelId}/p${pad(partition)}.parquet`,
   /** A partition's commit: readers see its predictions only once this exists. */
@@ -49,4 +54,18 @@ export interface PartitionFailure {
   readonly attempts: number;
   readonly error: string;
   readonly failedAt: string;
+}
+
+/**
+ * A score run's plan as member locations: its images by (file number, record index), joined with
+ * its files. Two files because a batch key and sha256 written on every image's row cost most of
+ * the plan's writing time; the ids are left to the Avro records, the labels to nobody.
+ */
+export function scorePlan(runId: string): LocationsSource {
+  return {
+    keys: [scoreLayout.plan(runId), scoreLayout.planFiles(runId)],
+    relation: ([plan, files]) => `(SELECT p.partition, NULL::VARCHAR AS image_id, f.batch_key, p.record_index,
+      f.batch_records, f.batch_sha256, NULL::INTEGER AS class_index
+      FROM read_parquet(${quoteLiteral(plan!)}) p JOIN read_parquet(${quoteLiteral(files!)}) f USING (file))`,
+  };
 }

@@ -3,6 +3,7 @@ import { expect, it } from 'vitest';
 import { loadSnapshot } from '../../lib/catalog/snapshot.js';
 import { TABLE_NAMES } from '../../lib/catalog/tables.js';
 import { memberLocations } from '../../activities/member-locations.js';
+import { membersFile } from '../../lib/dataset/members.js';
 import { readBatches } from '../../lib/dataset/reader.js';
 import { resolveDataset } from '../../lib/dataset/versions.js';
 import { DatasetCreateWorkflow } from '../../workflows/index.js';
@@ -49,7 +50,9 @@ it('works the same on an S3 lake (MinIO): views over a local mirror refreshed by
     ]);
 
     const manifest = await resolveDataset(lake, 'tops@1');
-    const members = await memberLocations(deps, lake, manifest.tables.dataset_members, { split: 'test' });
+    const members = await memberLocations(deps, lake, membersFile(manifest.tables.dataset_members), {
+      split: 'test',
+    });
     let n = 0;
     for await (const b of readBatches(lake, members, {
       batchSize: 50,

@@ -8,6 +8,7 @@ import { loadSnapshot } from '../../lib/catalog/snapshot.js';
 import { catalogScript } from '../../lib/catalog/views.js';
 import { datasetLayout } from '../../lib/dataset/manifest.js';
 import { memberLocations } from '../../activities/member-locations.js';
+import { membersFile } from '../../lib/dataset/members.js';
 import { BatchCache } from '../../lib/dataset/batch-cache.js';
 import { readBatches } from '../../lib/dataset/reader.js';
 import { resolveDataset } from '../../lib/dataset/versions.js';
@@ -217,7 +218,9 @@ describe('catalog over a real ingest', () => {
       });
       const lake = deps.lakes.open(lakeUri);
       const manifest = await resolveDataset(lake, 'all');
-      const members = await memberLocations(deps, lake, manifest.tables.dataset_members, { split: 'train' });
+      const members = await memberLocations(deps, lake, membersFile(manifest.tables.dataset_members), {
+        split: 'train',
+      });
       expect(members.length).toBe(ds.counts.train);
 
       const epoch = async (seed?: number, cache?: BatchCache, recycle?: boolean) => {
