@@ -11,7 +11,12 @@ export { TrainWorkflow, type TrainInput, type TrainOutcome } from './train.js';
 export { SweepWorkflow, type SweepInput, type SweepResult } from './sweep.js';
 export { EvaluateWorkflow, type Evaluation, type EvaluateInput } from './evaluate.js';
 export { PromoteWorkflow, type PromoteInput, type PromotionRecord } from './promote.js';
-export { BatchScoreWorkflow, type BatchScoreInput, type BatchScoreResult } from './batch-score.js';
+export {
+  BatchScoreWorkflow,
+  DEFAULT_SCORE_PARALLEL,
+  type BatchScoreInput,
+  type BatchScoreResult,
+} from './batch-score.js';
 export { PipelineWorkflow, type PipelineInput } from './pipeline.js';
 export { DriftWorkflow, type DriftInput, type DriftReport } from './drift.js';
 export { WatchBatchWorkflow, type WatchBatchInput, type WatchBatchResult } from './watch-batch.js';

@@ -3,7 +3,12 @@ import { formatResult } from '../../lib/catalog/result-format.js';
 import { loadConfig } from '../../lib/config.js';
 import { UserError } from '../../lib/errors.js';
 import { withTemporal } from '../../lib/temporal/session.js';
-import { BatchScoreWorkflow, type BatchScoreInput, type BatchScoreResult } from '../../workflows/index.js';
+import {
+  BatchScoreWorkflow,
+  DEFAULT_SCORE_PARALLEL,
+  type BatchScoreInput,
+  type BatchScoreResult,
+} from '../../workflows/index.js';
 import { withCatalog } from '../catalog-session.js';
 import { LAKE_OPTION, lakeUriOf, positiveInt } from '../options.js';
 
@@ -15,7 +20,12 @@ export function registerScore(program: Command): void {
     .option('--where <predicate>', 'which images: a predicate on the images view, e.g. "label IS NULL"')
     .option('--dataset <ref>', 'score the members of a dataset version instead')
     .option('--partition-size <n>', 'images per partition', positiveInt, 8192)
-    .option('--parallel <k>', 'partitions at once over all workers', positiveInt, 2)
+    .option(
+      '--parallel <k>',
+      'partitions in flight over all workers (about twice their activity slots keeps every slot busy)',
+      positiveInt,
+      DEFAULT_SCORE_PARALLEL,
+    )
     .option('--json', 'print the summary as JSON')
     .option(...LAKE_OPTION)
     .action(
@@ -79,7 +89,12 @@ export function registerScore(program: Command): void {
       '--only-failed',
       'only partitions with a recorded failure or no commit (the default: committed ones are never redone)',
     )
-    .option('--parallel <k>', 'partitions at once over all workers', positiveInt, 2)
+    .option(
+      '--parallel <k>',
+      'partitions in flight over all workers (about twice their activity slots keeps every slot busy)',
+      positiveInt,
+      DEFAULT_SCORE_PARALLEL,
+    )
     .option('--json', 'print the summary as JSON')
     .option(...LAKE_OPTION)
     .action(async (runId: string, flags: { parallel: number; json?: boolean; lake?: string }) => {
