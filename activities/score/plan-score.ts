@@ -1,4 +1,5 @@
 import { INTEGER, VARCHAR } from '@duckdb/node-api';
+import { createHash } from 'node:crypto';
 import { resolveDataset } from '../../lib/dataset/versions.js';
 import { UserError } from '../../lib/errors.js';
 import { resolveModel } from '../../lib/registry/resolve-model.js';
@@ -95,14 +96,21 @@ export function createPlanScore(deps: ActivityDeps) {
     });
     const partition = evenPartitions(recordIndex.length, input.partitionSize, input.parallel ?? 1);
     const partitions = partition.length ? partition[partition.length - 1]! + 1 : 0;
-    // The files first: a plan is complete once both exist, and the run record (below) says so.
-    await putParquet(deps, lake, scoreLayout.planFiles(input.runId), PLAN_FILE_COLUMNS, {
+    const digest = createHash('sha256')
+      .update(JSON.stringify([batchKeys, batchSha256s, batchRecords]))
+      .update(Int32Array.from(file))
+      .update(Int32Array.from(recordIndex))
+      .update(Int32Array.from(partition))
+      .digest('hex')
+      .slice(0, 16);
+    const plan = scoreLayout.plan(input.runId, digest);
+    await putParquet(deps, lake, plan.files, PLAN_FILE_COLUMNS, {
       file: batchKeys.map((_, f) => f),
       batch_key: batchKeys,
       batch_records: batchRecords,
       batch_sha256: batchSha256s,
     });
-    const written = await putParquet(deps, lake, scoreLayout.plan(input.runId), PLAN_COLUMNS, {
+    const written = await putParquet(deps, lake, plan.images, PLAN_COLUMNS, {
       partition,
       file,
       record_index: recordIndex,
@@ -123,6 +131,7 @@ export function createPlanScore(deps: ActivityDeps) {
       partitionSize: input.partitionSize,
       startedAt: new Date(input.startedAtMs).toISOString(),
       scoredAtMs: input.startedAtMs,
+      plan,
     };
     return publishJson(lake, runKey, run);
   };

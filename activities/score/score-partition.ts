@@ -36,7 +36,7 @@ export function createScorePartition(deps: ActivityDeps) {
     const started = performance.now();
     const run = (await readJson<ScoreRun>(lake, scoreLayout.run(input.runId)))!;
     const card = await resolveModel(lake, run.modelId);
-    const members = await memberLocations(deps, lake, scorePlan(input.runId), { partition: input.partition });
+    const members = await memberLocations(deps, lake, scorePlan(run), { partition: input.partition });
     const model = await loadRegisteredModel(deps, lake, card);
     const { ids, probs } = await predictMembers(lake, card, model, members);
     const key = scoreLayout.predictions(input.runId, card.id, input.partition);

@@ -1,5 +1,5 @@
 import { quoteLiteral } from '../catalog/sql-quote.js';
-import type { LocationsSource } from '../dataset/members.js';
+import { membersFile, type LocationsSource } from '../dataset/members.js';
 
 const pad = (n: number) => String(n).padStart(6, '0');
 
@@ -7,10 +7,18 @@ const pad = (n: number) => String(n).padStart(6, '0');
 export const scoreLayout = {
   /** The run record: pinned model, selection, partition count; written once when planned. */
   run: (runId: string) => `manifests/score_runs/${runId}.json`,
-  /** The selected images (batch file number, record index) and their partition (Parquet), written before the run record. */
-  plan: (runId: string) => `score/${runId}/plan.parquet`,
-  /** The plan's batch files by number: key, record count, sha256 (Parquet). */
-  planFiles: (runId: string) => `score/${runId}/plan-files.parquet`,
+  /**
+   * The selected images (batch file number, record index) and their partition (Parquet), and the
+   * plan's batch files by number (key, record count, sha256), written before the run record,
+   * which names them. Named by their content's digest: two attempts that planned differently (the
+   * lake changed between them) cannot mix their files, whichever run record wins.
+   */
+  plan: (runId: string, digest: string) => ({
+    images: `score/${runId}/plan-${digest}.parquet`,
+    files: `score/${runId}/plan-files-${digest}.parquet`,
+  }),
+  /** The plan of runs planned before it was split in two (one Parquet file in the members format). */
+  legacyPlan: (runId: string) => `score/${runId}/plan.parquet`,
   predictions: (runId: string, modelId: string, partition: number) =>
     `meta/predictions/${runId}/${modelId}/p${pad(partition)}.parquet`,
   /** A partition's commit: readers see its predictions only once this exists. */
@@ -34,6 +42,8 @@ export interface ScoreRun {
   readonly partitionSize: number;
   readonly startedAt: string;
   readonly scoredAtMs: number;
+  /** The plan's objects (see scoreLayout.plan); absent in runs planned before (legacyPlan). */
+  readonly plan?: { readonly images: string; readonly files: string };
 }
 
 export interface PartitionCommit {
@@ -61,11 +71,15 @@ export interface PartitionFailure {
  * its files. Two files because a batch key and sha256 written on every image's row cost most of
  * the plan's writing time; the ids are left to the Avro records, the labels to nobody.
  */
-export function scorePlan(runId: string): LocationsSource {
+export function scorePlan(run: ScoreRun): LocationsSource {
+  if (!run.plan) return membersFile(scoreLayout.legacyPlan(run.runId));
   return {
-    keys: [scoreLayout.plan(runId), scoreLayout.planFiles(runId)],
-    relation: ([plan, files]) => `(SELECT p.partition, NULL::VARCHAR AS image_id, f.batch_key, p.record_index,
+    keys: [run.plan.images, run.plan.files],
+    relation: ([
+      images,
+      files,
+    ]) => `(SELECT p.partition, NULL::VARCHAR AS image_id, f.batch_key, p.record_index,
       f.batch_records, f.batch_sha256, NULL::INTEGER AS class_index
-      FROM read_parquet(${quoteLiteral(plan!)}) p JOIN read_parquet(${quoteLiteral(files!)}) f USING (file))`,
+      FROM read_parquet(${quoteLiteral(images!)}) p JOIN read_parquet(${quoteLiteral(files!)}) f USING (file))`,
   };
 }

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { evenPartitions } from '../../activities/score/plan-score.js';
@@ -6,6 +6,9 @@ import { BatchScoreWorkflow, TrainWorkflow } from '../../workflows/index.js';
 import { testStack } from '../setup/stack.js';
 import { withTestWorker } from '../setup/temporal.js';
 import { quoteLiteral } from '../../lib/catalog/sql-quote.js';
+import { loadSnapshot } from '../../lib/catalog/snapshot.js';
+import { tableRelation } from '../../lib/catalog/views.js';
+import { scoreLayout, scorePlan, type ScoreRun } from '../../lib/score/layout.js';
 import { resolveModel } from '../../lib/registry/resolve-model.js';
 import { catalogRows, createDataset, ingestFashion } from '../catalog/helpers.js';
 
@@ -128,6 +131,36 @@ it('scores every selected image exactly once; a corrupted batch fails only its p
       { r: runId },
     );
     expect(files).toEqual([[4n]]);
+
+    // A run planned before the plan was split in two (one Parquet file with every member column,
+    // image ids included, and a run record without `plan`) still replays, its ids checked
+    // against the records.
+    const planned = JSON.parse(readFileSync(join(lakeUri, scoreLayout.run(runId)), 'utf8')) as ScoreRun;
+    expect(planned.plan!.images).toMatch(/\/plan-[0-9a-f]{16}\.parquet$/);
+    const legacyId = `legacy-${taskQueue}`;
+    const { plan: _, ...legacyRun } = { ...planned, runId: legacyId };
+    const snapshot = await loadSnapshot(deps.lakes.open(lakeUri), deps.mirror);
+    const planFiles = scorePlan(planned).keys.map((k) => join(lakeUri, k));
+    const connection = await (await deps.duckdb()).connect();
+    try {
+      mkdirSync(join(lakeUri, 'score', legacyId), { recursive: true });
+      await connection.run(
+        `COPY (SELECT p.partition, i.image_id, p.batch_key, p.record_index, p.batch_records, p.batch_sha256, NULL::INTEGER AS class_index
+           FROM ${scorePlan(planned).relation(planFiles)} p
+           JOIN (${tableRelation('images', snapshot.files.images)}) i USING (batch_key, record_index))
+         TO ${quoteLiteral(join(lakeUri, scoreLayout.legacyPlan(legacyId)))} (FORMAT parquet)`,
+      );
+    } finally {
+      connection.closeSync();
+    }
+    writeFileSync(join(lakeUri, scoreLayout.run(legacyId)), JSON.stringify(legacyRun));
+    expect(
+      await client.workflow.execute(BatchScoreWorkflow, {
+        taskQueue,
+        workflowId: `${legacyId}-replay`,
+        args: [{ lakeUri, model: '', runId: legacyId }],
+      }),
+    ).toMatchObject({ runId: legacyId, failed: 0, succeeded: 4, images: 1200 });
   });
 });
 
