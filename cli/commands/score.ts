@@ -12,6 +12,13 @@ import {
 import { withCatalog } from '../catalog-session.js';
 import { LAKE_OPTION, lakeUriOf, positiveInt } from '../options.js';
 
+const PARALLEL_OPTION = [
+  '--parallel <k>',
+  'partitions in flight over all workers (about twice their activity slots keeps every slot busy)',
+  positiveInt,
+  DEFAULT_SCORE_PARALLEL,
+] as const;
+
 export function registerScore(program: Command): void {
   const score = program
     .command('score')
@@ -19,13 +26,13 @@ export function registerScore(program: Command): void {
     .option('--model <model>', 'model id or alias (pinned to an id at start); required')
     .option('--where <predicate>', 'which images: a predicate on the images view, e.g. "label IS NULL"')
     .option('--dataset <ref>', 'score the members of a dataset version instead')
-    .option('--partition-size <n>', 'images per partition', positiveInt, 8192)
     .option(
-      '--parallel <k>',
-      'partitions in flight over all workers (about twice their activity slots keeps every slot busy)',
+      '--partition-size <n>',
+      'at most this many images per partition (split evenly)',
       positiveInt,
-      DEFAULT_SCORE_PARALLEL,
+      8192,
     )
+    .option(...PARALLEL_OPTION)
     .option('--json', 'print the summary as JSON')
     .option(...LAKE_OPTION)
     .action(
@@ -89,12 +96,7 @@ export function registerScore(program: Command): void {
       '--only-failed',
       'only partitions with a recorded failure or no commit (the default: committed ones are never redone)',
     )
-    .option(
-      '--parallel <k>',
-      'partitions in flight over all workers (about twice their activity slots keeps every slot busy)',
-      positiveInt,
-      DEFAULT_SCORE_PARALLEL,
-    )
+    .option(...PARALLEL_OPTION)
     .option('--json', 'print the summary as JSON')
     .option(...LAKE_OPTION)
     .action(async (runId: string, flags: { parallel: number; json?: boolean; lake?: string }) => {
