@@ -264,4 +264,6 @@ it('no S3 access key or secret in Temporal histories, logs, the lake, local stat
     await rm(home, { recursive: true, force: true });
     await rm(scratch, { recursive: true, force: true });
   }
-});
+  // 13 CLI processes and two workers, one after another: about 40 s on a quiet machine, and
+  // past the default 60 s when the machine is busy (a CI run beside other work hit it).
+}, 180_000);
