@@ -8,7 +8,7 @@ import { validateKey, validatePrefix } from './key.js';
 import { NotFoundError, type Body, type Lake, type ObjectInfo } from './lake.js';
 
 /** Temporary files live beside the lake's objects under this folder, never listed. */
-const TMP_DIR = '.tmp';
+export const TMP_DIR = '.tmp';
 /** Directory listings read ahead of the walk. */
 const DIRS_AHEAD = 8;
 

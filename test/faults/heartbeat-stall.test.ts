@@ -1,35 +1,31 @@
 import { Client, Connection } from '@temporalio/client';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect, it } from 'vitest';
 import { findFashionMnist } from '../../lib/idx/index.js';
+import { LocalLake, TMP_DIR } from '../../lib/lake/local-lake.js';
 import { spawnCli } from '../cli/run-cli.js';
 import { stagedParts, startIdxIngest } from './support/idx-ingest.js';
 import { testStack } from '../setup/stack.js';
 import { reliability } from '../reliability/tally.js';
 
-/** The local lake's own temp files: writes in flight, not lake content (listing skips them). */
-const TMP = '.tmp';
-
-/** Every object of a local lake (its temp files aside) with the sha256 of its bytes. */
-function lakeDigest(root: string): Record<string, string> {
+/** Every object of a local lake with the sha256 of its bytes, as the lake lists and reads them. */
+async function lakeDigest(root: string): Promise<Record<string, string>> {
+  const lake = new LocalLake(root);
   const out: Record<string, string> = {};
-  for (const entry of readdirSync(root, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue;
-    const key = relative(root, join(entry.parentPath, entry.name));
-    if (key.startsWith(`${TMP}/`)) continue;
+  for await (const { key } of lake.list(''))
     out[key] = createHash('sha256')
-      .update(readFileSync(join(root, key)))
+      .update(await lake.get(key))
       .digest('hex');
-  }
   return out;
 }
 
+/** Writes in flight: temp files the local lake has not yet moved into place. */
 function tempFiles(root: string): string[] {
-  return existsSync(join(root, TMP)) ? readdirSync(join(root, TMP)) : [];
+  return existsSync(join(root, TMP_DIR)) ? readdirSync(join(root, TMP_DIR)) : [];
 }
 
 it('an activity whose worker stops heartbeating (SIGSTOP) is retried on another worker; the stalled worker, resumed after the commit, changes nothing', async () => {
@@ -84,11 +80,11 @@ it('an activity whose worker stops heartbeating (SIGSTOP) is retried on another 
     // Resume the stalled worker after the commit: its late attempt learns it is gone and writes nothing new.
     // A write it was in the middle of may still land, with the same bytes at the same key (retries are
     // byte-identical), and its temp file must not be left behind.
-    const before = lakeDigest(lakeUri);
+    const before = await lakeDigest(lakeUri);
     stalled.kill('SIGCONT');
     await sleep(8000); // several heartbeat intervals of the resumed worker
     expect(stalled.exitCode).toBeNull();
-    expect(lakeDigest(lakeUri)).toEqual(before);
+    expect(await lakeDigest(lakeUri)).toEqual(before);
     expect(tempFiles(lakeUri)).toEqual([]);
     expect((await handle.result()).ingested).toBe(10_000);
   } finally {
