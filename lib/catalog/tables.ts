@@ -88,6 +88,8 @@ export const TABLE_COLUMNS = {
     ['margin', 'DOUBLE'],
     ['entropy', 'DOUBLE'],
     ['probabilities', 'FLOAT[]'],
+    ['top_classes', 'INTEGER[]'],
+    ['top_probabilities', 'FLOAT[]'],
     ['score_run', 'VARCHAR'],
     ['partition', 'INTEGER'],
     ['scored_at', 'TIMESTAMP'],

@@ -135,13 +135,17 @@ export async function runDefinitions(
   if (definitions.length > 0) await connection.run(definitions.flatMap((d) => d.statements).join(';\n'));
 }
 
-/** A table of the snapshot as a relation over its local Parquet files (typed and empty when none). */
+/**
+ * A table of the snapshot as a relation over its local Parquet files, with every column of
+ * TABLE_COLUMNS: a column that files written before it existed lack reads as NULL (the typed
+ * empty relation, united by name with the files), so adding a column never breaks an old lake.
+ */
 export function tableRelation(table: TableName, files: readonly string[]): string {
   const columns = TABLE_COLUMNS[table];
-  if (files.length === 0) {
-    const typed = columns.map(([name, type]) => `CAST(NULL AS ${type}) AS ${quoteIdentifier(name)}`);
-    return `SELECT ${typed.join(', ')} WHERE false`;
-  }
+  const typed = columns.map(([name, type]) => `CAST(NULL AS ${type}) AS ${quoteIdentifier(name)}`);
+  const empty = `SELECT ${typed.join(', ')} WHERE false`;
+  if (files.length === 0) return empty;
   const names = columns.map(([name]) => quoteIdentifier(name)).join(', ');
-  return `SELECT ${names} FROM read_parquet([${files.map(quoteLiteral).join(', ')}], union_by_name = true)`;
+  return `SELECT ${names} FROM (${empty} UNION ALL BY NAME
+    SELECT * FROM read_parquet([${files.map(quoteLiteral).join(', ')}], union_by_name = true))`;
 }
