@@ -42,27 +42,27 @@ export function predictionRows(
   const topProbability = Array.from({ length: ranks }, () => new Array<number>(n));
   const top = new Int32Array(ranks);
   for (let i = 0; i < n; i++) {
-    const row = probs.subarray(i * k, (i + 1) * k);
+    const at = i * k; // no subarray per image: this runs for every image scored
     let best = 0;
     let second = -1;
     let h = 0;
     let kept = 0;
     for (let c = 0; c < k; c++) {
-      const v = row[c]!;
+      const v = probs[at + c]!;
       if (full) perClass[c]![i] = v;
       if (v > 0) h -= v * Math.log(v);
-      if (ranks > 0) kept = keepTop(top, kept, row, c);
+      if (ranks > 0) kept = keepTop(top, kept, probs, at, c);
       if (c === 0) continue;
-      if (v > row[best]!) [second, best] = [best, c];
-      else if (second < 0 || v > row[second]!) second = c;
+      if (v > probs[at + best]!) [second, best] = [best, c];
+      else if (second < 0 || v > probs[at + second]!) second = c;
     }
     predicted[i] = best;
-    confidence[i] = row[best]!;
-    margin[i] = row[best]! - (second < 0 ? 0 : row[second]!);
+    confidence[i] = probs[at + best]!;
+    margin[i] = probs[at + best]! - (second < 0 ? 0 : probs[at + second]!);
     entropy[i] = h;
     for (let r = 0; r < ranks; r++) {
       topClass[r]![i] = top[r]!;
-      topProbability[r]![i] = row[top[r]!]!;
+      topProbability[r]![i] = probs[at + top[r]!]!;
     }
   }
   const data: Record<string, DuckDBValue[]> = { image_id: ids, predicted, confidence, margin, entropy };
@@ -100,14 +100,14 @@ export function predictionRows(
 }
 
 /**
- * Offers class `c` to the `kept` best classes so far in `top` (most probable first, the lower
- * class first among equals); returns how many are kept now.
+ * Offers class `c` of the row at `row` in `probs` to the `kept` best classes so far in `top`
+ * (most probable first, the lower class first among equals); returns how many are kept now.
  */
-function keepTop(top: Int32Array, kept: number, row: Float32Array, c: number): number {
-  const v = row[c]!;
-  if (kept === top.length && v <= row[top[kept - 1]!]!) return kept;
+function keepTop(top: Int32Array, kept: number, probs: Float32Array, row: number, c: number): number {
+  const v = probs[row + c]!;
+  if (kept === top.length && v <= probs[row + top[kept - 1]!]!) return kept;
   let at = kept < top.length ? kept : kept - 1;
-  while (at > 0 && v > row[top[at - 1]!]!) {
+  while (at > 0 && v > probs[row + top[at - 1]!]!) {
     top[at] = top[at - 1]!;
     at--;
   }
