@@ -1,6 +1,7 @@
-// Lint rules that keep workflows deterministic and promises handled.
+// Lint rules that keep workflows deterministic, promises handled and imports free of cycles.
 import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';
+import imagelakeLint from './lint/no-import-cycle.js';
 
 // Packages that do I/O or read clocks/randomness: never allowed inside workflows/.
 const ioPackages = [
@@ -43,7 +44,9 @@ export default tseslint.config(
   {
     files: ['**/*.ts'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    plugins: { imagelake: imagelakeLint },
     rules: {
+      'imagelake/no-import-cycle': 'error',
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',

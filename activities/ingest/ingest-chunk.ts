@@ -5,11 +5,11 @@ import { nativeCodecReason } from '../../lib/native/codec.js';
 import { ingestLayout } from '../../lib/ingest/layout.js';
 import { addCounts, zeroCounts, type IngestCounts } from '../../lib/ingest/manifest.js';
 import { chunkRanges, type PlanChunk } from '../../lib/ingest/plan.js';
-import { itemUri, type IngestSource } from '../../lib/ingest/source.js';
+import type { IngestSource } from '../../lib/ingest/source.js';
 import type { NormalizeOptions } from '../../lib/image/index.js';
 import type { ActivityDeps } from '../deps.js';
 import { knownHashes } from './committed.js';
-import { processItem, type SourceItem } from './process-item.js';
+import { processItem, type ItemContext } from './process-item.js';
 import { writePart, readPartHashes } from './write-part.js';
 import { openItems } from './open-items.js';
 
@@ -62,6 +62,15 @@ export function createIngestChunk(deps: ActivityDeps) {
       resume ? await readPartHashes(deps, lake, input.runId, input.chunk, resume.partsDone) : [],
     );
 
+    const context: ItemContext = {
+      source: input.source,
+      chunk: input.chunk,
+      classes: input.classes,
+      classesGiven: input.classesGiven,
+      normalize: input.normalize,
+      known,
+      inChunk,
+    };
     const parts = chunkRanges(items.length, input.partSize);
     for (let part = progress.partsDone; part < parts.length; part++) {
       const { start, end } = parts[part]!;
@@ -87,20 +96,12 @@ export function createIngestChunk(deps: ActivityDeps) {
         if ((i - start) % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop();
         if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason;
         startRead(i + READ_AHEAD);
-        const item: SourceItem = items.get(i);
-        const outcome = processItem(
-          item,
-          reads.get(i)!,
-          itemUri(input.source, item.ref),
-          i,
-          input,
-          known,
-          inChunk,
-        );
+        const outcome = processItem(items.get(i), reads.get(i)!, i, context);
         outcomes.push(outcome instanceof Promise ? await outcome : outcome);
         reads.delete(i);
       }
-      const counts = await writePart(deps, lake, input, deflater, part, outcomes);
+      const { runId, chunk, ingestTimeMs } = input;
+      const counts = await writePart(deps, lake, { runId, chunk, part, ingestTimeMs, deflater }, outcomes);
       progress = { partsDone: part + 1, counts: addCounts(progress.counts, counts) };
       ctx.heartbeat(progress);
     }

@@ -4,7 +4,7 @@ import { NotFoundError, type Lake } from '../../lib/lake/lake.js';
 import type { PlanChunk } from '../../lib/ingest/plan.js';
 import type { IngestSource } from '../../lib/ingest/source.js';
 import type { ActivityDeps } from '../deps.js';
-import type { SourceItem } from './process-item.js';
+import type { SourceItem } from './source-item.js';
 import { openSourceRoot } from './source-root.js';
 
 export interface ChunkItems {

@@ -1,24 +1,29 @@
 import { createHash } from 'node:crypto';
-import { ImageRejectedError, normalizeImageNow, type NormalizedImage } from '../../lib/image/index.js';
+import {
+  ImageRejectedError,
+  normalizeImageNow,
+  type NormalizedImage,
+  type NormalizeOptions,
+} from '../../lib/image/index.js';
 import { UserError } from '../../lib/errors.js';
 import { NotFoundError } from '../../lib/lake/lake.js';
 import { classIndex } from '../../lib/ingest/labels.js';
+import { itemUri, type IngestSource } from '../../lib/ingest/source.js';
 import type { StagingRow } from '../../lib/ingest/staging-row.js';
-import type { IngestChunkInput } from './ingest-chunk.js';
+import type { ItemOutcome, SourceItem } from './source-item.js';
 
-/** One source item, ready to read. */
-export interface SourceItem {
-  readonly ref: string;
-  readonly label: string | null;
-  /** Overrides the detected format in metadata (IDX records are fed to the decoder as PGM). */
-  readonly format?: string;
-  /** The bytes: at once when they can be had at once (a small local file), else a promise. */
-  read(): Uint8Array | Promise<Uint8Array>;
-}
-
-export interface ItemOutcome {
-  readonly row: StagingRow;
-  readonly image?: NormalizedImage;
+/** What processing an item needs from its chunk: the same for every item of the chunk. */
+export interface ItemContext {
+  readonly source: IngestSource;
+  readonly chunk: number;
+  readonly classes: readonly string[];
+  /** True when the class list was given (--classes): a label outside it is quarantined. */
+  readonly classesGiven: boolean;
+  readonly normalize: Partial<NormalizeOptions>;
+  /** Hashes already committed to the lake. */
+  readonly known: ReadonlySet<string>;
+  /** Hashes stored earlier in this chunk; an ingested item adds its own. */
+  readonly inChunk: Set<string>;
 }
 
 // ENOTREG is ours: a FIFO, socket or device in the source (see open-items' readItem).
@@ -32,30 +37,25 @@ const FS_UNREADABLE = new Set(['EACCES', 'EISDIR', 'ELOOP', 'ENAMETOOLONG', 'EPE
 export function processItem(
   item: SourceItem,
   read: Uint8Array | Promise<Uint8Array>,
-  source: string,
   itemIndex: number,
-  input: IngestChunkInput,
-  known: ReadonlySet<string>,
-  inChunk: Set<string>,
+  context: ItemContext,
 ): ItemOutcome | Promise<ItemOutcome> {
   // One row object per item, filled in as the item goes (it is the item's own, so no copies).
-  const row = emptyRow(source, itemIndex, input.chunk, item.label, input.classes);
+  const source = itemUri(context.source, item.ref);
+  const row = emptyRow(source, itemIndex, context.chunk, item.label, context.classes);
   const unreadable = (error: unknown): ItemOutcome => {
     row.reason = unreadableReason(error);
     return { row };
   };
-  if (read instanceof Promise)
-    return read.then((b) => processBytes(item, b, row, input, known, inChunk), unreadable);
-  return processBytes(item, read, row, input, known, inChunk);
+  if (read instanceof Promise) return read.then((b) => processBytes(item, b, row, context), unreadable);
+  return processBytes(item, read, row, context);
 }
 
 function processBytes(
   item: SourceItem,
   bytes: Uint8Array,
   row: StagingRow,
-  input: IngestChunkInput,
-  known: ReadonlySet<string>,
-  inChunk: Set<string>,
+  { classesGiven, normalize, known, inChunk }: ItemContext,
 ): ItemOutcome | Promise<ItemOutcome> {
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   row.bytes = bytes.length;
@@ -67,7 +67,7 @@ function processBytes(
   };
   if (known.has(sha256)) return outcome('duplicate', 'already in the lake');
   if (inChunk.has(sha256)) return outcome('duplicate', 'earlier in this run');
-  if (input.classesGiven && item.label !== null && row.class_index === null)
+  if (classesGiven && item.label !== null && row.class_index === null)
     return outcome('quarantined', `unknown-label: "${item.label}" is not in --classes`);
   const rejected = (error: unknown): ItemOutcome => {
     if (error instanceof ImageRejectedError)
@@ -90,7 +90,7 @@ function processBytes(
   };
   let image: NormalizedImage | Promise<NormalizedImage>;
   try {
-    image = normalizeImageNow(bytes, input.normalize);
+    image = normalizeImageNow(bytes, normalize);
   } catch (error) {
     return rejected(error);
   }

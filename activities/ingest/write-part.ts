@@ -7,8 +7,7 @@ import type { IngestCounts } from '../../lib/ingest/manifest.js';
 import { STAGING_COLUMNS, stagingColumns, stagingSelect } from '../../lib/ingest/staging-row.js';
 import type { ActivityDeps } from '../deps.js';
 import { putParquet } from '../put-parquet.js';
-import type { IngestChunkInput } from './ingest-chunk.js';
-import type { ItemOutcome } from './process-item.js';
+import type { ItemOutcome } from './source-item.js';
 
 /** What one part wrote; read back at commit to build the batches table. */
 export interface PartReport {
@@ -21,16 +20,24 @@ export interface PartReport {
   readonly counts: IngestCounts;
 }
 
+/** Which part of which run a part's objects belong to, and how they are written. */
+export interface PartTarget {
+  readonly runId: string;
+  readonly chunk: number;
+  readonly part: number;
+  /** Fixed by the workflow so every attempt writes identical bytes. */
+  readonly ingestTimeMs: number;
+  readonly deflater: BlockDeflater;
+}
+
 /** Writes one part's Avro batch, staging rows and report. Same outcomes give byte-identical objects. */
 export async function writePart(
   deps: ActivityDeps,
   lake: Lake,
-  input: IngestChunkInput,
-  deflater: BlockDeflater,
-  part: number,
+  { runId, chunk, part, ingestTimeMs, deflater }: PartTarget,
   outcomes: readonly ItemOutcome[],
 ): Promise<IngestCounts> {
-  const batchKey = ingestLayout.batch(input.runId, input.chunk, part);
+  const batchKey = ingestLayout.batch(runId, chunk, part);
   const records: ImageRecord[] = [];
   const rows = outcomes.map(({ row, image }) => {
     row.part = part;
@@ -49,8 +56,8 @@ export async function writePart(
       original_width: image.original.width,
       original_height: image.original.height,
       original_bytes: image.original.bytes,
-      ingest_run: input.runId,
-      ingest_time: input.ingestTimeMs,
+      ingest_run: runId,
+      ingest_time: ingestTimeMs,
     });
     return row;
   });
@@ -67,11 +74,11 @@ export async function writePart(
     };
   }
   // Snappy: a staging file is read once, at commit; zstd would cost twice the CPU to write.
-  const constants = { runId: input.runId, ingestTimeMs: input.ingestTimeMs, batchKey };
+  const constants = { runId, ingestTimeMs, batchKey };
   await putParquet(
     deps,
     lake,
-    ingestLayout.stagingRows(input.runId, input.chunk, part),
+    ingestLayout.stagingRows(runId, chunk, part),
     STAGING_COLUMNS,
     stagingColumns(rows),
     (table) => stagingSelect(table, constants),
@@ -86,7 +93,7 @@ export async function writePart(
     bytes: batch?.bytes ?? 0,
   };
   const report: PartReport = { batch, counts };
-  await lake.put(ingestLayout.stagingPart(input.runId, input.chunk, part), JSON.stringify(report));
+  await lake.put(ingestLayout.stagingPart(runId, chunk, part), JSON.stringify(report));
   return counts;
 }
 
