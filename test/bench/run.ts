@@ -1,6 +1,7 @@
 // `npm run bench [-- name-filter]`: runs every test/bench/*.bench.ts and writes bench-results/<time>.json.
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
+import { writeBenchmarksDoc } from './docs.js';
 import type { Benchmark, Figure } from './harness.js';
 
 async function main(): Promise<void> {
@@ -35,8 +36,9 @@ async function main(): Promise<void> {
     node: process.version,
   };
   const path = new URL(`${at.replace(/[:.]/g, '-')}.json`, out);
-  await writeFile(path, JSON.stringify({ at, machine, results }, null, 2));
+  await writeFile(path, JSON.stringify({ at, machine, ...(filter ? { filter } : {}), results }, null, 2));
   console.log(`bench: results in ${path.pathname}`);
+  console.log(`bench: wrote ${await writeBenchmarksDoc()}`);
 }
 
 function describe(f: Figure): string {
