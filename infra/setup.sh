@@ -3,8 +3,10 @@
 # so `npm test` and `npm run demo` can call it each time.
 #   npm packages      npm ci, when node_modules is missing
 #   temporal, minio   built once with `go install` into the cache (never committed)
-#   Debian packages   Fashion-MNIST (real data), ImageMagick (benchmark baseline), Chromium (report
-#                     tests), gcc + OpenBLAS + libdeflate (the optional native addons)
+#   Debian packages   Fashion-MNIST (real data), Oxygen icons and Plasma wallpapers (real color
+#                     images: icons labeled by category folder, photographs), ImageMagick
+#                     (benchmark baseline), Chromium (report tests), gcc + OpenBLAS + libdeflate
+#                     (the optional native addons)
 #   Python packages   avro, pyarrow, duckdb: stock readers, for interop tests
 #   native addons     GEMM (lib/model/native/gemm.c) and codec (lib/native/codec.c), built once
 #                     into the cache (optional)
@@ -15,7 +17,9 @@ cd "$(dirname "$0")/.."
 # module proxy ("version not available"), so we pin the newest pseudo-version the proxy serves.
 TEMPORAL_CLI_MODULE="github.com/temporalio/cli/cmd/temporal@v1.5.1"
 MINIO_MODULE="github.com/minio/minio@v0.0.0-20260212201848-7aac2a2c5b7c"
-APT_PACKAGES=(dataset-fashion-mnist imagemagick chromium gcc libopenblas-dev libdeflate-dev)
+# plasma-workspace-wallpapers rather than the smaller gnome-backgrounds: the latter holds drawings
+# only, the former a dozen real photographs (JPEG, 2560x1600 and larger, some with ICC profiles).
+APT_PACKAGES=(dataset-fashion-mnist oxygen-icon-theme plasma-workspace-wallpapers imagemagick chromium gcc libopenblas-dev libdeflate-dev)
 PY_AVRO_VERSION="1.12.2"
 PY_ARROW_VERSION="26.0.1"
 PY_DUCKDB_VERSION="2.0.1"
