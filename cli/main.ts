@@ -1,22 +1,35 @@
 import { Command } from 'commander';
-import { registerDataset } from './commands/dataset.js';
-import { registerDemo } from './commands/demo.js';
-import { registerDrift } from './commands/drift.js';
-import { registerEvaluate } from './commands/evaluate.js';
-import { registerIngest } from './commands/ingest.js';
-import { registerLabel } from './commands/label.js';
-import { registerModels } from './commands/models.js';
-import { registerTrain } from './commands/train.js';
-import { registerPipeline } from './commands/pipeline.js';
-import { registerReport } from './commands/report.js';
-import { registerSchedule } from './commands/schedule.js';
-import { registerServe } from './commands/serve.js';
-import { registerScore } from './commands/score.js';
-import { registerSql } from './commands/sql.js';
-import { registerStack } from './commands/stack.js';
-import { registerWatch } from './commands/watch.js';
-import { registerWorker } from './commands/worker.js';
 import { reportFailure } from './fail.js';
+
+/**
+ * Each command's module, loaded only when that command runs: the modules pull in TensorFlow.js,
+ * DuckDB, the AWS SDK and the Temporal worker, which a command like `stack status` never needs.
+ * Listed in the order help shows them.
+ */
+const COMMANDS: Record<string, () => Promise<(program: Command) => void>> = {
+  stack: async () => (await import('./commands/stack.js')).registerStack,
+  worker: async () => (await import('./commands/worker.js')).registerWorker,
+  ingest: async () => (await import('./commands/ingest.js')).registerIngest,
+  sql: async () => (await import('./commands/sql.js')).registerSql,
+  dataset: async () => (await import('./commands/dataset.js')).registerDataset,
+  label: async () => (await import('./commands/label.js')).registerLabel,
+  train: async () => (await import('./commands/train.js')).registerTrain,
+  models: async () => (await import('./commands/models.js')).registerModels,
+  evaluate: async () => (await import('./commands/evaluate.js')).registerEvaluate,
+  report: async () => (await import('./commands/report.js')).registerReport,
+  score: async () => (await import('./commands/score.js')).registerScore,
+  pipeline: async () => (await import('./commands/pipeline.js')).registerPipeline,
+  schedule: async () => (await import('./commands/schedule.js')).registerSchedule,
+  drift: async () => (await import('./commands/drift.js')).registerDrift,
+  serve: async () => (await import('./commands/serve.js')).registerServe,
+  watch: async () => (await import('./commands/watch.js')).registerWatch,
+  demo: async () => (await import('./commands/demo.js')).registerDemo,
+};
+
+/** The command named on the command line, or every command (for help and unknown names). */
+function commandsToLoad(first: string | undefined): string[] {
+  return first !== undefined && Object.hasOwn(COMMANDS, first) ? [first] : Object.keys(COMMANDS);
+}
 
 async function main(): Promise<void> {
   const program = new Command('imagelake')
@@ -26,23 +39,7 @@ async function main(): Promise<void> {
       process.exitCode = error.exitCode;
       throw error;
     });
-  registerStack(program);
-  registerWorker(program);
-  registerIngest(program);
-  registerSql(program);
-  registerDataset(program);
-  registerLabel(program);
-  registerTrain(program);
-  registerModels(program);
-  registerEvaluate(program);
-  registerReport(program);
-  registerScore(program);
-  registerPipeline(program);
-  registerSchedule(program);
-  registerDrift(program);
-  registerServe(program);
-  registerWatch(program);
-  registerDemo(program);
+  for (const name of commandsToLoad(process.argv[2])) (await COMMANDS[name]!())(program);
   await program.parseAsync(process.argv);
 }
 

@@ -2,8 +2,6 @@ import type { Command } from 'commander';
 import { LAKE_OPTION, lakeUriOf } from '../options.js';
 import { loadConfig } from '../../lib/config.js';
 import { minioUp, stackDown, stackStatus, temporalUp } from '../../lib/stack/local-stack.js';
-import { withTemporal } from '../../lib/temporal/session.js';
-import { SmokeWorkflow } from '../../workflows/index.js';
 
 export function registerStack(program: Command): void {
   const stack = program
@@ -44,6 +42,9 @@ export function registerStack(program: Command): void {
     .action(async (options: { lake?: string }) => {
       const config = loadConfig();
       const lakeUri = lakeUriOf(options.lake, config.lakeUri);
+      // Loaded here: the worker and its activities are the heavy part of the command's start-up.
+      const { withTemporal } = await import('../../lib/temporal/session.js');
+      const { SmokeWorkflow } = await import('../../workflows/index.js');
       const result = await withTemporal(config, ({ client }) =>
         client.workflow.execute(SmokeWorkflow, {
           workflowId: `smoke-${new Date().toISOString().replace(/[:.]/g, '-')}`,
