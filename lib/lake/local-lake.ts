@@ -1,5 +1,5 @@
 import { createWriteStream, readFile as readFileCallback, statSync } from 'node:fs';
-import { link, mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import { link, mkdir, open, readdir, rename, rm, rmdir, stat, unlink } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
@@ -61,8 +61,7 @@ export class LocalLake implements Lake {
     const target = this.localPath(key);
     const tmp = await this.writeTemp(body);
     try {
-      await mkdir(dirname(target), { recursive: true });
-      await rename(tmp, target);
+      await intoFolder(target, () => rename(tmp, target));
     } catch (error) {
       await rm(tmp, { force: true });
       throw error;
@@ -75,15 +74,15 @@ export class LocalLake implements Lake {
     const target = this.localPath(key);
     const tmp = await this.writeTemp(body);
     try {
-      await mkdir(dirname(target), { recursive: true });
-      try {
-        await link(tmp, target);
-      } catch (error) {
-        // Only link's EEXIST means the key is taken; mkdir's means a file stands where a folder must.
-        if (isCode(error, 'EEXIST')) return false;
-        throw error;
-      }
-      return true;
+      let created = true;
+      await intoFolder(target, () =>
+        link(tmp, target).catch((error: unknown) => {
+          // Only link's EEXIST means the key is taken; mkdir's means a file stands where a folder must.
+          if (!isCode(error, 'EEXIST')) throw error;
+          created = false;
+        }),
+      );
+      return created;
     } finally {
       await unlink(tmp);
     }
@@ -160,8 +159,19 @@ export class LocalLake implements Lake {
     return names;
   }
 
+  /** Removes the file, then the folders it leaves empty (a folder per run would stay otherwise). */
   async delete(key: string): Promise<void> {
     await rm(this.localPath(key), { force: true });
+    const segments = key.split('/');
+    for (let depth = segments.length - 1; depth > 0; depth--) {
+      try {
+        await rmdir(this.#path(segments.slice(0, depth).join('/')));
+      } catch (error) {
+        // Not empty (or already gone): the folders above are not empty either.
+        if (isCode(error, 'ENOTEMPTY') || isCode(error, 'EEXIST') || isCode(error, 'ENOENT')) return;
+        throw error;
+      }
+    }
   }
 
   async readStream(key: string, range?: { start: number; end?: number }): Promise<Readable> {
@@ -179,8 +189,7 @@ export class LocalLake implements Lake {
     const tmp = await this.tempPath();
     try {
       await pipeline(Readable.from(source), createWriteStream(tmp, { flags: 'wx' }));
-      await mkdir(dirname(target), { recursive: true });
-      await rename(tmp, target);
+      await intoFolder(target, () => rename(tmp, target));
     } catch (error) {
       await rm(tmp, { force: true });
       throw error;
@@ -214,6 +223,21 @@ export class LocalLake implements Lake {
     return isCode(error, 'ENOENT') || isCode(error, 'EISDIR') || isCode(error, 'ENOTDIR')
       ? new NotFoundError(key, this.uri)
       : error;
+  }
+}
+
+/** Folder attempts: delete removes empty folders, so one can vanish between mkdir and the move. */
+const FOLDER_ATTEMPTS = 5;
+
+/** Moves a file into place with `move`, creating the target's folder (again, if it vanished). */
+async function intoFolder(target: string, move: () => Promise<void>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    await mkdir(dirname(target), { recursive: true });
+    try {
+      return await move();
+    } catch (error) {
+      if (!isCode(error, 'ENOENT') || attempt === FOLDER_ATTEMPTS) throw error;
+    }
   }
 }
 

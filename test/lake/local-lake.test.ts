@@ -25,3 +25,25 @@ it('a put that fails after its temp file was written removes the temp file and s
   await expect(lake.putIfAbsent('file-not-folder/z', 'z')).rejects.toThrow(/EEXIST|ENOTDIR/);
   expect(readdirSync(join(lake.root, TMP_DIR))).toEqual([]);
 });
+
+it('delete removes the folders it leaves empty, never the lake itself, and writes into such a folder still land', async () => {
+  const lake = new LocalLake(mkdtempSync(join(tmpdir(), 'imagelake-lake-')));
+  await lake.put('ingest/run-1/staging/a.json', 'a');
+  await lake.put('ingest/run-1/plan.json', 'p');
+  await lake.delete('ingest/run-1/staging/a.json');
+  expect(readdirSync(join(lake.root, 'ingest/run-1'))).toEqual(['plan.json']);
+  await lake.delete('ingest/run-1/plan.json');
+  expect(readdirSync(lake.root).filter((n) => n !== TMP_DIR)).toEqual([]);
+  await lake.delete('never/written'); // nothing there: no error
+  // Writers racing a delete that prunes their folder: every write lands.
+  await Promise.all(
+    Array.from({ length: 50 }, async (_, i) => {
+      await lake.put(`race/${i % 3}/x-${i}`, 'x');
+      await lake.delete(`race/${i % 3}/x-${i}`);
+      expect(await lake.putIfAbsent(`race/${i % 3}/y-${i}`, 'y')).toBe(true);
+    }),
+  );
+  const left: string[] = [];
+  for await (const key of lake.listKeys('race/')) left.push(key);
+  expect(left).toHaveLength(50);
+});
