@@ -9,8 +9,10 @@ import type { IngestCounts, IngestManifest } from '../../lib/ingest/manifest.js'
 import type { IngestSource } from '../../lib/ingest/source.js';
 import type { Lake } from '../../lib/lake/lake.js';
 import type { ActivityDeps } from '../deps.js';
+import { guardedCommit, type CommitGuard } from '../../lib/gc/commit-guard.js';
 import { heartbeatDuring } from '../heartbeat-during.js';
 import { committedManifests } from './committed.js';
+import { removeStaging } from './remove-staging.js';
 import type { PartReport } from './write-part.js';
 
 export interface CommitIngestInput {
@@ -42,9 +44,20 @@ const TABLE_SQL: Record<Exclude<IngestTable, 'batches'>, string> = {
 
 /** Combines the staged parts into the run's tables and publishes the manifest: the commit. */
 export function createCommitIngest(deps: ActivityDeps) {
-  return (input: CommitIngestInput): Promise<IngestSummary> => heartbeatDuring(() => commitIngest(input));
+  return (input: CommitIngestInput): Promise<IngestSummary> => {
+    const lake = deps.lakes.open(input.lakeUri);
+    // Under an intent gc sees; once committed, the staging goes (see guardedCommit).
+    return heartbeatDuring(() =>
+      guardedCommit(
+        lake,
+        { kind: 'ingest', id: input.runId },
+        (guard) => commitIngest(input, guard),
+        () => removeStaging(lake, input.runId),
+      ),
+    );
+  };
 
-  async function commitIngest(input: CommitIngestInput): Promise<IngestSummary> {
+  async function commitIngest(input: CommitIngestInput, guard: CommitGuard): Promise<IngestSummary> {
     const lake = deps.lakes.open(input.lakeUri);
     const manifestKey = ingestLayout.manifest(input.runId);
     if (await lake.head(manifestKey))
@@ -98,6 +111,7 @@ export function createCommitIngest(deps: ActivityDeps) {
         labelConflicts: conflicts,
         tables,
       };
+      await guard.beforePublish();
       // The commit point: a concurrent or retried commit that lost the race returns the winner's manifest.
       if (!(await lake.putIfAbsent(manifestKey, JSON.stringify(manifest, null, 2)))) {
         return summaryOf(JSON.parse((await lake.get(manifestKey)).toString()) as IngestManifest);

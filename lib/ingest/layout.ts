@@ -18,6 +18,8 @@ export const ingestLayout = {
   stagingPart: (runId: string, chunk: number, part: number) =>
     `ingest/${runId}/staging/${partName(chunk, part)}.json`,
   stagingPrefix: (runId: string) => `ingest/${runId}/staging/`,
+  /** Everything above: read only until the run is committed, then removed. */
+  runPrefix: (runId: string) => `ingest/${runId}/`,
   /** Committed metadata tables, one Parquet file per run and table. */
   table: (table: IngestTable, runId: string) => `meta/${table}/${runId}.parquet`,
   /** The commit: a run is visible only once this object exists (published with put-if-absent). */

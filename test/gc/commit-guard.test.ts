@@ -1,0 +1,109 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { claimForCollection, guardedCommit } from '../../lib/gc/commit-guard.js';
+import { gcLayout } from '../../lib/gc/layout.js';
+import type { Unit } from '../../lib/gc/units.js';
+import { LocalLake, S3Lake, type Lake } from '../../lib/lake/index.js';
+import { reliability } from '../reliability/tally.js';
+import { testS3Client, testStack } from '../setup/stack.js';
+
+const backends: [string, () => Lake][] = [
+  ['local', () => new LocalLake(mkdtempSync(join(tmpdir(), 'imagelake-guard-')))],
+  [
+    'MinIO',
+    () =>
+      new S3Lake(
+        testS3Client(),
+        testStack().s3.bucket,
+        `guard-${randomBytes(4).toString('hex')}`,
+        testStack().s3.endpoint,
+      ),
+  ],
+];
+
+const manifestOf = (unit: Unit) => `manifests/ingest/${unit.id}.json`;
+
+/** A commit that waits at a gate before it publishes, so a test can interleave gc with it. */
+function pausedCommit(lake: Lake, unit: Unit, clean = async () => {}) {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  let reached!: () => void;
+  const atGate = new Promise<void>((r) => (reached = r));
+  const done = guardedCommit(
+    lake,
+    unit,
+    async (guard) => {
+      reached();
+      await gate;
+      await guard.beforePublish();
+      await lake.putIfAbsent(manifestOf(unit), '{}');
+      return 'committed';
+    },
+    clean,
+  );
+  done.catch(() => undefined); // awaited by the test
+  return { done, atGate, release };
+}
+
+describe.each(backends)('the commit guard against gc (%s lake)', (_name, open) => {
+  it('gc that claims a unit while its commit is under way leaves it, and the commit goes through', async () => {
+    reliability('fault');
+    const lake = open();
+    const unit: Unit = { kind: 'ingest', id: 'run-a' };
+    const commit = pausedCommit(lake, unit);
+    await commit.atGate;
+    expect(await claimForCollection(lake, unit, Date.now(), 0)).toBe('a commit began meanwhile');
+    commit.release();
+    expect(await commit.done).toBe('committed');
+    expect(await lake.head(manifestOf(unit))).toBeDefined();
+    expect(await claimForCollection(lake, unit, Date.now(), 0)).toBe('committed meanwhile');
+  });
+
+  it('a commit that begins after gc claimed its unit is refused with a clear error, before it reads anything', async () => {
+    reliability('fault');
+    const lake = open();
+    const unit: Unit = { kind: 'ingest', id: 'run-b' };
+    expect(await claimForCollection(lake, unit, Date.now(), 0)).toBeUndefined();
+    let ran = false;
+    await expect(
+      guardedCommit(lake, unit, async () => {
+        ran = true;
+        return 'committed';
+      }),
+    ).rejects.toThrow(
+      /^ingest: ingest:run-b was collected by imagelake gc at .*: start it again under a new id$/,
+    );
+    expect(ran).toBe(false);
+    expect(await lake.head(manifestOf(unit))).toBeUndefined();
+    for await (const o of lake.list(gcLayout.intentPrefix(unit))) expect.fail(`intent left: ${o.key}`);
+  });
+
+  it('a retry of a commit that already published returns, even after a tombstone', async () => {
+    const lake = open();
+    const unit: Unit = { kind: 'ingest', id: 'run-c' };
+    await lake.putIfAbsent(manifestOf(unit), '{}');
+    await lake.put(gcLayout.tombstone(unit), '{"collectedAt":"x"}');
+    expect(await guardedCommit(lake, unit, async () => 'already committed')).toBe('already committed');
+  });
+
+  it('cleans up after the commit only when no other attempt is under way, and leaves no intent', async () => {
+    const lake = open();
+    const unit: Unit = { kind: 'ingest', id: 'run-d' };
+    const cleaned: string[] = [];
+    const first = pausedCommit(lake, unit, async () => void cleaned.push('first'));
+    const second = pausedCommit(lake, unit, async () => void cleaned.push('second'));
+    await Promise.all([first.atGate, second.atGate]);
+    first.release();
+    await first.done;
+    expect(cleaned).toEqual([]); // the second attempt may still read what a clean-up removes
+    second.release();
+    await second.done;
+    expect(cleaned).toEqual(['second']);
+    const intents: string[] = [];
+    for await (const o of lake.list(gcLayout.intentPrefix(unit))) intents.push(o.key);
+    expect(intents).toEqual([]);
+  });
+});
