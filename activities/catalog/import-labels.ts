@@ -1,4 +1,4 @@
-import { DOUBLE, TIMESTAMP, VARCHAR, timestampValue } from '@duckdb/node-api';
+import { DOUBLE, TIMESTAMPTZ, VARCHAR, timestampTZValue } from '@duckdb/node-api';
 import { tableKey } from '../../lib/catalog/tables.js';
 import { UserError } from '../../lib/errors.js';
 import { parseLabelFile } from '../../lib/labels/label-file.js';
@@ -61,7 +61,7 @@ export function createImportLabels(deps: ActivityDeps) {
       throw new UserError(
         `labels: ${input.fileName} refused, nothing imported: ${unknown.length} rows name no committed image, e.g. line ${unknown[0]!.line} (${unknown[0]!.imageId ?? unknown[0]!.sha256})`,
       );
-    const at = timestampValue(BigInt(input.importedAtMs) * 1000n);
+    const at = timestampTZValue(BigInt(Math.round(input.importedAtMs)) * 1000n);
     const key = tableKey('human_labels', input.importId);
     await putParquet(deps, lake, key, LABEL_COLUMNS, {
       image_id: rows.map((r) => r.imageId ?? bySha.get(r.sha256!)!),
@@ -88,5 +88,5 @@ const LABEL_COLUMNS = [
   { name: 'label', type: VARCHAR },
   { name: 'weight', type: DOUBLE },
   { name: 'import_id', type: VARCHAR },
-  { name: 'imported_at', type: TIMESTAMP },
+  { name: 'imported_at', type: TIMESTAMPTZ },
 ];

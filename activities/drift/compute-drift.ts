@@ -89,7 +89,7 @@ export function createComputeDrift(deps: ActivityDeps) {
       const current = await ofPredictions(
         input.scoreRun
           ? 'p.score_run = $run'
-          : `p.scored_at >= now()::TIMESTAMP - INTERVAL (${Number(input.windowHours ?? 24)}) HOUR`,
+          : `p.scored_at >= now() - INTERVAL (${Number(input.windowHours ?? 24)}) HOUR`,
         { model: card.id, ...(input.scoreRun ? { run: input.scoreRun } : {}) },
       );
       if (current.classes.every((c) => c === 0))
@@ -102,7 +102,7 @@ export function createComputeDrift(deps: ActivityDeps) {
         reference = {
           text,
           ...(await ofPredictions(
-            'p.scored_at >= epoch_ms($from::BIGINT) AND p.scored_at < epoch_ms($to::BIGINT)',
+            'p.scored_at >= make_timestamptz($from::BIGINT * 1000) AND p.scored_at < make_timestamptz($to::BIGINT * 1000)',
             {
               model: card.id,
               from: period.fromMs,

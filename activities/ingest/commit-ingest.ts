@@ -138,8 +138,12 @@ const BATCH_COLUMNS = [
  */
 async function loadStaged(connection: DuckDBConnection, runId: string, files: string[]): Promise<void> {
   if (files.length === 0) throw new Error(`ingest: run ${runId} has no staged parts to commit`);
+  // Parts staged before instants were TIMESTAMPTZ hold UTC clock time: casts between the two
+  // (by the reader, when a run's parts were staged by both versions) must take UTC.
+  await connection.run("SET TimeZone = 'UTC'");
   await connection.run(
-    `CREATE TEMP VIEW staged AS SELECT * FROM read_parquet([${files.map(quoteLiteral).join(', ')}])`,
+    `CREATE TEMP VIEW staged AS SELECT * REPLACE (ingested_at::TIMESTAMPTZ AS ingested_at)
+     FROM read_parquet([${files.map(quoteLiteral).join(', ')}])`,
   );
   const repeated = await connection.runAndReadAll(
     `SELECT count(*) FROM (SELECT sha256 FROM staged WHERE status = 'ingested' GROUP BY sha256 HAVING count(*) > 1)`,

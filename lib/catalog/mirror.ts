@@ -20,10 +20,23 @@ export class MetadataMirror {
    * A small object of the lake, parsed once per process and ETag: a long-lived worker opening the
    * catalog again reads only the manifests published since.
    */
-  async parsedOf<T>(lake: Lake, info: ObjectInfo, parse: (text: string) => T): Promise<T> {
-    const id = `${lake.uri}\n${info.key}\n${info.etag}`;
+  parsedOf<T>(lake: Lake, info: ObjectInfo, parse: (text: string) => T): Promise<T> {
+    return this.derivedOf(lake, info, 'parsed', async (path) => parse(await readFile(path, 'utf8')));
+  }
+
+  /**
+   * A value derived from an object's local file (`what` names the derivation), once per process
+   * and ETag, like parsedOf.
+   */
+  async derivedOf<T>(
+    lake: Lake,
+    info: ObjectInfo,
+    what: string,
+    derive: (path: string) => Promise<T>,
+  ): Promise<T> {
+    const id = `${what}\n${lake.uri}\n${info.key}\n${info.etag}`;
     if (this.parsed.has(id)) return this.parsed.get(id) as T;
-    const value = parse(await readFile(await this.localFileOf(lake, info), 'utf8'));
+    const value = await derive(await this.localFileOf(lake, info));
     if (this.parsed.size >= MAX_PARSED) this.parsed.clear(); // bounded memory: start over
     this.parsed.set(id, value);
     return value;

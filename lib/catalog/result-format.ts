@@ -1,4 +1,12 @@
-import { DuckDBTypeId, type DuckDBResultReader, type DuckDBType, type Json } from '@duckdb/node-api';
+import {
+  DuckDBTypeId,
+  JSDuckDBValueConverter,
+  type DuckDBResultReader,
+  type DuckDBType,
+  type DuckDBValueConverter,
+  type JS,
+  type Json,
+} from '@duckdb/node-api';
 import {
   Bool,
   Float64,
@@ -12,6 +20,8 @@ import {
   type DataType,
   type Vector,
 } from 'apache-arrow';
+import { timestampCount, timestampKind } from './duckdb-timestamp.js';
+import { isoTimestamp } from './iso-timestamp.js';
 
 export type ResultFormat = 'table' | 'csv' | 'json' | 'arrow';
 export const RESULT_FORMATS: readonly ResultFormat[] = ['table', 'csv', 'json', 'arrow'];
@@ -20,7 +30,7 @@ export const RESULT_FORMATS: readonly ResultFormat[] = ['table', 'csv', 'json', 
 export function formatResult(reader: DuckDBResultReader, format: ResultFormat): string | Uint8Array {
   switch (format) {
     case 'json':
-      return `${JSON.stringify(reader.getRowObjectsJS(), jsonValue)}\n`;
+      return `${JSON.stringify(reader.convertRowObjects(jsonConverter), jsonValue)}\n`;
     case 'csv':
       return toCsv(reader.columnNames(), reader.getRowsJson());
     case 'table':
@@ -29,6 +39,18 @@ export function formatResult(reader: DuckDBResultReader, format: ResultFormat): 
       return toArrowStream(reader);
   }
 }
+
+/**
+ * DuckDB's JS values, timestamps (also in lists and structs) as ISO 8601 text: an instant with
+ * its offset (`Z`), a zone-less TIMESTAMP without one (it names no instant; as a JS Date it would
+ * print as UTC).
+ */
+const jsonConverter: DuckDBValueConverter<JS> = (value, type, converter) => {
+  const kind = timestampKind(type.typeId);
+  if (!kind || value === null) return JSDuckDBValueConverter(value, type, converter);
+  const count = timestampCount(value, kind.unit, kind.instant);
+  return isoTimestamp(count, kind.unit, kind.instant) ?? String(value);
+};
 
 /** Integers as JSON numbers while exact, else as strings; the rest as DuckDB's JS values. */
 function jsonValue(_key: string, value: unknown): unknown {

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import type { Lake, ObjectInfo } from '../lake/lake.js';
 import { mapLimit } from '../util/map-limit.js';
 import type { MetadataMirror } from './mirror.js';
-import { TABLE_NAMES, isTableName, type TableName } from './tables.js';
+import { zonelessTimestampColumns } from './parquet-footer.js';
+import { TABLE_COLUMNS, TABLE_NAMES, isTableName, type TableName } from './tables.js';
 
 /** A published manifest: `manifests/<kind>/...json`. Only what manifests list exists for readers. */
 export interface CommittedManifest {
@@ -17,11 +18,21 @@ export interface LakeSnapshot {
   readonly manifests: readonly CommittedManifest[];
   /** Local paths (the lake's own files, or the mirror's copies) per table, in key order. */
   readonly files: Readonly<Record<TableName, readonly string[]>>;
+  /**
+   * The files among them whose instants were written without a zone (UTC clock time, by
+   * imagelake before its instants were TIMESTAMPTZ), with those columns: the catalog reads them as UTC.
+   */
+  readonly zoneless: Readonly<Record<string, readonly string[]>>;
   /** sha256 over the manifest keys: names the snapshot in dataset versions and lineage. */
   readonly id: string;
 }
 
 const MIRROR_CONCURRENCY = 16;
+
+/** The tables with an instant column: only their files can hold zone-less timestamps. */
+const INSTANT_TABLES = new Set(
+  TABLE_NAMES.filter((t) => TABLE_COLUMNS[t].some(([, type]) => type === 'TIMESTAMPTZ')),
+);
 
 /**
  * Lists the manifests and the metadata files (one listing each, ETags included), then brings the
@@ -46,16 +57,26 @@ export async function loadSnapshot(lake: Lake, mirror: MetadataMirror): Promise<
     }
   }
   wanted.sort((a, b) => a.info.key.localeCompare(b.info.key));
-  const paths = await mapLimit(wanted, MIRROR_CONCURRENCY, (w) => mirror.localFileOf(lake, w.info));
+  const located = await mapLimit(wanted, MIRROR_CONCURRENCY, async (w) => ({
+    path: await mirror.localFileOf(lake, w.info),
+    zoneless: INSTANT_TABLES.has(w.table)
+      ? await mirror.derivedOf(lake, w.info, 'zoneless', zonelessTimestampColumns)
+      : [],
+  }));
   const files = Object.fromEntries(TABLE_NAMES.map((t) => [t, [] as string[]])) as Record<
     TableName,
     string[]
   >;
-  wanted.forEach((w, i) => files[w.table].push(paths[i]!));
+  const zoneless: Record<string, readonly string[]> = {};
+  wanted.forEach((w, i) => {
+    const { path, zoneless: columns } = located[i]!;
+    files[w.table].push(path);
+    if (columns.length > 0) zoneless[path] = columns;
+  });
   const id = createHash('sha256')
     .update(manifests.map((m) => m.key).join('\n'))
     .digest('hex');
-  return { lakeUri: lake.uri, manifests, files, id };
+  return { lakeUri: lake.uri, manifests, files, zoneless, id };
 }
 
 async function listAll(lake: Lake, prefix: string): Promise<ObjectInfo[]> {

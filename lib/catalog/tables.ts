@@ -1,6 +1,7 @@
 /**
  * The lake's metadata tables: Parquet files under `meta/<table>/`, each listed in a committed
- * manifest. The columns give the views a stable shape even before the first file exists.
+ * manifest. The columns give the views a stable shape even before the first file exists. Every
+ * instant is a TIMESTAMPTZ (Parquet isAdjustedToUTC=true), so no answer depends on a time zone.
  */
 export const TABLE_COLUMNS = {
   images: [
@@ -21,7 +22,7 @@ export const TABLE_COLUMNS = {
     ['std', 'DOUBLE'],
     ['light_background', 'BOOLEAN'],
     ['ingest_run', 'VARCHAR'],
-    ['ingested_at', 'TIMESTAMP'],
+    ['ingested_at', 'TIMESTAMPTZ'],
   ],
   batches: [
     ['key', 'VARCHAR'],
@@ -35,7 +36,7 @@ export const TABLE_COLUMNS = {
     ['reason', 'VARCHAR'],
     ['bytes', 'BIGINT'],
     ['ingest_run', 'VARCHAR'],
-    ['ingested_at', 'TIMESTAMP'],
+    ['ingested_at', 'TIMESTAMPTZ'],
   ],
   duplicates: [
     ['source', 'VARCHAR'],
@@ -46,14 +47,14 @@ export const TABLE_COLUMNS = {
     ['label_conflict', 'BOOLEAN'],
     ['reason', 'VARCHAR'],
     ['ingest_run', 'VARCHAR'],
-    ['ingested_at', 'TIMESTAMP'],
+    ['ingested_at', 'TIMESTAMPTZ'],
   ],
   human_labels: [
     ['image_id', 'VARCHAR'],
     ['label', 'VARCHAR'],
     ['weight', 'DOUBLE'],
     ['import_id', 'VARCHAR'],
-    ['imported_at', 'TIMESTAMP'],
+    ['imported_at', 'TIMESTAMPTZ'],
   ],
   dataset_members: [
     ['dataset', 'VARCHAR'],
@@ -92,7 +93,7 @@ export const TABLE_COLUMNS = {
     ['top_probabilities', 'FLOAT[]'],
     ['score_run', 'VARCHAR'],
     ['partition', 'INTEGER'],
-    ['scored_at', 'TIMESTAMP'],
+    ['scored_at', 'TIMESTAMPTZ'],
   ],
 } as const satisfies Record<string, readonly (readonly [string, string])[]>;
 

@@ -64,7 +64,9 @@ export function catalogDefinitions(
 ): CatalogDefinition[] {
   const out: CatalogDefinition[] = TABLE_NAMES.map((table) => ({
     name: `_t_${table}`,
-    statements: [`CREATE OR REPLACE TEMP VIEW _t_${table} AS ${tableRelation(table, snapshot.files[table])}`],
+    statements: [
+      `CREATE OR REPLACE TEMP VIEW _t_${table} AS ${tableRelation(table, snapshot.files[table], snapshot.zoneless)}`,
+    ],
   }));
   const manifests = ['CREATE OR REPLACE TEMP TABLE _manifests (kind VARCHAR, key VARCHAR, body JSON)'];
   for (let i = 0; i < snapshot.manifests.length; i += 200) {
@@ -139,13 +141,46 @@ export async function runDefinitions(
  * A table of the snapshot as a relation over its local Parquet files, with every column of
  * TABLE_COLUMNS: a column that files written before it existed lack reads as NULL (the typed
  * empty relation, united by name with the files), so adding a column never breaks an old lake.
+ * Files whose instants were written without a zone (`zoneless`: path to columns) are read apart
+ * and those columns taken as UTC: read together with the others, DuckDB would cast them to
+ * TIMESTAMPTZ in the session's time zone.
  */
-export function tableRelation(table: TableName, files: readonly string[]): string {
+export function tableRelation(
+  table: TableName,
+  files: readonly string[],
+  zoneless: Readonly<Record<string, readonly string[]>> = {},
+): string {
   const columns = TABLE_COLUMNS[table];
   const typed = columns.map(([name, type]) => `CAST(NULL AS ${type}) AS ${quoteIdentifier(name)}`);
   const empty = `SELECT ${typed.join(', ')} WHERE false`;
   if (files.length === 0) return empty;
   const names = columns.map(([name]) => quoteIdentifier(name)).join(', ');
-  return `SELECT ${names} FROM (${empty} UNION ALL BY NAME
-    SELECT * FROM read_parquet([${files.map(quoteLiteral).join(', ')}], union_by_name = true))`;
+  const reads = [...filesByZonelessColumns(table, files, zoneless)].map(([key, group]) => {
+    const read = `read_parquet([${group.map(quoteLiteral).join(', ')}], union_by_name = true)`;
+    if (key === '') return `SELECT * FROM ${read}`;
+    const asUtc = JSON.parse(key) as string[];
+    const replaced = asUtc.map((c) => `${quoteIdentifier(c)} AT TIME ZONE 'UTC' AS ${quoteIdentifier(c)}`);
+    return `SELECT * REPLACE (${replaced.join(', ')}) FROM ${read}`;
+  });
+  return `SELECT ${names} FROM (${[empty, ...reads].join('\n    UNION ALL BY NAME ')})`;
+}
+
+/** Files grouped by the instant columns they hold without a zone ('' for none), in first-seen order. */
+function filesByZonelessColumns(
+  table: TableName,
+  files: readonly string[],
+  zoneless: Readonly<Record<string, readonly string[]>>,
+): Map<string, string[]> {
+  const instants = new Set<string>(
+    TABLE_COLUMNS[table].filter(([, type]) => type === 'TIMESTAMPTZ').map(([name]) => name),
+  );
+  const groups = new Map<string, string[]>();
+  for (const file of files) {
+    const columns = (zoneless[file] ?? []).filter((c) => instants.has(c)).sort();
+    const key = columns.length === 0 ? '' : JSON.stringify(columns);
+    const group = groups.get(key);
+    if (group) group.push(file);
+    else groups.set(key, [file]);
+  }
+  return groups;
 }

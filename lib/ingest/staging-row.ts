@@ -65,7 +65,7 @@ export function stagingSelect(
       CASE WHEN status = 'ingested' THEN ${quoteLiteral(part.batchKey)} END AS batch_key,
       record_index, original_format, original_width, original_height, width, height, mean, std,
       light_background, chunk, part, item_index, ${quoteLiteral(part.runId)} AS ingest_run,
-      make_timestamp(${Math.round(part.ingestTimeMs) * 1000}::BIGINT) AS ingested_at
+      make_timestamptz(${Math.round(part.ingestTimeMs) * 1000}::BIGINT) AS ingested_at
     FROM ${table}`;
 }
 

@@ -94,7 +94,7 @@ export function predictionRows(
       ${full ? 'NULL::INTEGER[]' : list('t', ranks, 'INTEGER')} AS top_classes,
       ${full ? 'NULL::FLOAT[]' : list('q', ranks, 'FLOAT')} AS top_probabilities,
       ${quoteLiteral(run.runId)} AS score_run, ${partition}::INTEGER AS partition,
-      epoch_ms(${run.scoredAtMs}) AS scored_at
+      make_timestamptz(${Math.round(run.scoredAtMs) * 1000}::BIGINT) AS scored_at
       FROM ${table}`,
   };
 }

@@ -19,6 +19,7 @@ const empty: LakeSnapshot = {
   lakeUri: dir,
   manifests: [],
   files: Object.fromEntries(TABLE_NAMES.map((t) => [t, []])) as unknown as LakeSnapshot['files'],
+  zoneless: {},
   id: 'empty',
 };
 
