@@ -23,6 +23,7 @@ APT_PACKAGES=(dataset-fashion-mnist oxygen-icon-theme plasma-workspace-wallpaper
 PY_AVRO_VERSION="1.12.2"
 PY_ARROW_VERSION="26.0.1"
 PY_DUCKDB_VERSION="2.0.1"
+PY_POLARS_VERSION="2.1.0"
 
 CACHE_DIR="${IMAGELAKE_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/imagelake}"
 BIN_DIR="$CACHE_DIR/bin"
@@ -59,11 +60,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
-# Stock readers for interop tests: Apache's Avro, pyarrow (Arrow IPC) and DuckDB's Python package.
-if ! python3 -c 'import avro, pyarrow, duckdb' >/dev/null 2>&1; then
-  say "installing Python avro $PY_AVRO_VERSION, pyarrow $PY_ARROW_VERSION, duckdb $PY_DUCKDB_VERSION (stock readers, for interop tests)"
+# Stock readers for interop tests: Apache's Avro, pyarrow and polars (Arrow IPC) and DuckDB's Python package.
+if ! python3 -c 'import avro, pyarrow, duckdb, polars' >/dev/null 2>&1; then
+  say "installing Python avro $PY_AVRO_VERSION, pyarrow $PY_ARROW_VERSION, duckdb $PY_DUCKDB_VERSION, polars $PY_POLARS_VERSION (stock readers, for interop tests)"
   python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
-    "avro==$PY_AVRO_VERSION" "pyarrow==$PY_ARROW_VERSION" "duckdb==$PY_DUCKDB_VERSION" || die "pip install of the interop readers failed"
+    "avro==$PY_AVRO_VERSION" "pyarrow==$PY_ARROW_VERSION" "duckdb==$PY_DUCKDB_VERSION" "polars==$PY_POLARS_VERSION" || die "pip install of the interop readers failed"
 fi
 
 # Optional native addons, built once into the cache: the GEMM (OpenBLAS) for training and scoring,

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { writeFile } from 'node:fs/promises';
+import type { ArrowIpcFormat } from '../../lib/catalog/arrow-result.js';
 import { formatResult, RESULT_FORMATS, type ResultFormat } from '../../lib/catalog/result-format.js';
 import { catalogScript, VIEW_NAMES, viewSql } from '../../lib/catalog/views.js';
 import { loadConfig } from '../../lib/config.js';
@@ -24,7 +25,7 @@ export function registerSql(program: Command): void {
     .option(...LAKE_OPTION)
     .option(
       '--format <format>',
-      'table, csv, json or arrow (an Arrow IPC stream)',
+      'table, csv, json or arrow (Arrow IPC: the file format when --output names a file such as .arrow or .feather, the stream format to stdout or to a .arrows file)',
       oneOf(RESULT_FORMATS),
       'table',
     )
@@ -46,11 +47,16 @@ export function registerSql(program: Command): void {
         if (flags.viewsScript) return `${catalogScript(snapshot, config.labelPrecedence).join(';\n')};\n`;
         if (flags.schema)
           return schemaText(async (view) => (await sandbox.query(`DESCRIBE ${view}`)).getRowsJS());
-        return formatResult(await sandbox.query(query!), flags.format);
+        return formatResult(await sandbox.query(query!), flags.format, arrowIpcFor(flags.output));
       });
       if (flags.output !== undefined) await writeFile(flags.output, out);
       else process.stdout.write(out);
     });
+}
+
+/** The Arrow IPC format for an output: a file in the file format, except a `.arrows` one; stdout streams. */
+export function arrowIpcFor(output: string | undefined): ArrowIpcFormat {
+  return output === undefined || /\.arrows$/i.test(output) ? 'stream' : 'file';
 }
 
 async function schemaText(describe: (view: string) => Promise<unknown[][]>): Promise<string> {

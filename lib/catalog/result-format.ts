@@ -1,33 +1,23 @@
 import {
-  DuckDBTypeId,
   JSDuckDBValueConverter,
   type DuckDBResultReader,
-  type DuckDBType,
   type DuckDBValueConverter,
   type JS,
   type Json,
 } from '@duckdb/node-api';
-import {
-  Bool,
-  Float64,
-  Int32,
-  Int64,
-  Table,
-  TimestampMillisecond,
-  Utf8,
-  tableToIPC,
-  vectorFromArray,
-  type DataType,
-  type Vector,
-} from 'apache-arrow';
+import { toArrowIpc, type ArrowIpcFormat } from './arrow-result.js';
 import { timestampCount, timestampKind } from './duckdb-timestamp.js';
 import { isoTimestamp } from './iso-timestamp.js';
 
 export type ResultFormat = 'table' | 'csv' | 'json' | 'arrow';
 export const RESULT_FORMATS: readonly ResultFormat[] = ['table', 'csv', 'json', 'arrow'];
 
-/** A query result in one of the output formats of `imagelake sql`. */
-export function formatResult(reader: DuckDBResultReader, format: ResultFormat): string | Uint8Array {
+/** A query result in one of the output formats of `imagelake sql` (Arrow as an IPC `arrowIpc`). */
+export function formatResult(
+  reader: DuckDBResultReader,
+  format: ResultFormat,
+  arrowIpc: ArrowIpcFormat = 'stream',
+): string | Uint8Array {
   switch (format) {
     case 'json':
       return `${JSON.stringify(reader.convertRowObjects(jsonConverter), jsonValue)}\n`;
@@ -36,7 +26,7 @@ export function formatResult(reader: DuckDBResultReader, format: ResultFormat): 
     case 'table':
       return toTable(reader.columnNames(), reader.getRowsJson());
     case 'arrow':
-      return toArrowStream(reader);
+      return toArrowIpc(reader, arrowIpc);
   }
 }
 
@@ -84,65 +74,4 @@ function toTable(names: string[], rows: Json[][]): string {
   const rule = widths.map((w) => '-'.repeat(w)).join('-+-');
   const count = `(${rows.length} row${rows.length === 1 ? '' : 's'})`;
   return [line(names), rule, ...body.map(line), count].join('\n') + '\n';
-}
-
-/** An Arrow IPC stream (pyarrow.ipc.open_stream, polars.read_ipc_stream read it). */
-function toArrowStream(reader: DuckDBResultReader): Uint8Array {
-  const names = reader.columnNames();
-  const types = reader.columnTypes();
-  const columns = reader.getColumnsJS();
-  // The JSON form only for types Arrow gets as text, and then converted once.
-  let json: Json[][] | undefined;
-  const vectors: Record<string, Vector> = {};
-  names.forEach((name, i) => {
-    vectors[name] = arrowVector(
-      types[i]!,
-      columns[i] ?? [],
-      () => (json ??= reader.getColumnsJson())[i] ?? [],
-    );
-  });
-  return tableToIPC(new Table(vectors), 'stream');
-}
-
-function arrowVector(type: DuckDBType, values: readonly unknown[], json: () => readonly Json[]): Vector {
-  const as = <T extends DataType>(t: T, v: readonly unknown[]) => vectorFromArray(v, t) as Vector;
-  switch (type.typeId) {
-    case DuckDBTypeId.BOOLEAN:
-      return as(new Bool(), values);
-    case DuckDBTypeId.TINYINT:
-    case DuckDBTypeId.SMALLINT:
-    case DuckDBTypeId.INTEGER:
-    case DuckDBTypeId.UTINYINT:
-    case DuckDBTypeId.USMALLINT:
-      return as(new Int32(), values);
-    case DuckDBTypeId.BIGINT:
-    case DuckDBTypeId.UINTEGER:
-      return as(
-        new Int64(),
-        values.map((v) => (v === null ? null : BigInt(v as number | bigint))),
-      );
-    case DuckDBTypeId.FLOAT:
-    case DuckDBTypeId.DOUBLE:
-    case DuckDBTypeId.DECIMAL:
-      return as(
-        new Float64(),
-        values.map((v) => (v === null ? null : Number(v))),
-      );
-    case DuckDBTypeId.TIMESTAMP:
-    case DuckDBTypeId.TIMESTAMP_TZ:
-    case DuckDBTypeId.TIMESTAMP_MS:
-    case DuckDBTypeId.TIMESTAMP_S:
-      return as(
-        new TimestampMillisecond(),
-        values.map((v) => (v === null ? null : new Date(v as Date))),
-      );
-    case DuckDBTypeId.VARCHAR:
-      return as(new Utf8(), values);
-    default:
-      // Nested and exotic types travel as their JSON text.
-      return as(
-        new Utf8(),
-        json().map((v) => (v === null ? null : typeof v === 'string' ? v : JSON.stringify(v))),
-      );
-  }
 }

@@ -54,7 +54,7 @@ describe('catalog over a real ingest', () => {
         writeFileSync(arrowFile, arrow);
         const py = `import pyarrow.ipc as ipc, sys; t = ipc.open_stream(open(sys.argv[1], 'rb')).read_all(); print(t.num_rows, t.schema.field('ingested_at').type, t.schema.field('class_index').type)`;
         expect(execFileSync('python3', ['-c', py, arrowFile], { encoding: 'utf8' }).trim()).toBe(
-          '1000 timestamp[ms] int32',
+          '1000 timestamp[us, tz=UTC] int32',
         );
       } finally {
         sandbox.close();
