@@ -32,7 +32,7 @@ async function syntheticLake(root: string): Promise<void> {
       (i % ${PER_BATCH})::INTEGER AS record_index, 'png' AS original_format, 300::BIGINT AS original_bytes,
       28 AS original_width, 28 AS original_height, 28 AS width, 28 AS height,
       ((i * 7919) % 1000) / 2000.0 AS mean, 0.3 AS std, false AS light_background,
-      'synth' AS ingest_run, TIMESTAMP '2026-11-24 00:00:00' AS ingested_at
+      'synth' AS ingest_run, TIMESTAMPTZ '2026-11-24 00:00:00+00' AS ingested_at
     FROM range(${IMAGES}) t(i)) TO ${quoteLiteral(join(root, 'meta/images/synth.parquet'))} (FORMAT parquet, COMPRESSION zstd)`);
   await c.run(`COPY (SELECT 'batches/synth/b' || lpad(b::VARCHAR, 6, '0') || '.avro' AS key, ${PER_BATCH} AS records,
       0::BIGINT AS bytes, repeat('0', 64) AS sha256, 'synth' AS ingest_run FROM range(${Math.ceil(IMAGES / PER_BATCH)}) t(b))
