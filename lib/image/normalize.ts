@@ -1,10 +1,18 @@
 import sharp from 'sharp';
-import { ImageRejectedError } from './errors.js';
+import {
+  checkInput,
+  defaultInputLimits,
+  displayedSize,
+  openInput,
+  sharpRejection,
+  type InputLimits,
+} from './input.js';
 import { decodeNetpbm } from './netpbm.js';
-import { decodeGrayPng, pngIsTruncated, pngSize } from './png-fast.js';
-import { sniffFormat, type ImageFormat } from './sniff.js';
+import { borderLevel, meanStd } from './pixel-stats.js';
+import { decodeGrayPng, pngSize } from './png-fast.js';
+import type { ImageFormat } from './sniff.js';
 
-export interface NormalizeOptions {
+export interface NormalizeOptions extends InputLimits {
   /** Output width in pixels. Default 28. */
   readonly width: number;
   /** Output height in pixels. Default 28. */
@@ -13,10 +21,8 @@ export interface NormalizeOptions {
   readonly fit: 'contain' | 'cover' | 'fill';
   /** auto (default): make the background dark (MNIST convention) judged by the border; always; never. */
   readonly invert: 'auto' | 'always' | 'never';
-  /** Decoded pixel bound (sharp's limitInputPixels). Default 40,000,000. */
-  readonly maxInputPixels: number;
-  /** Input size bound in bytes. Default 64 MiB. */
-  readonly maxInputBytes: number;
+  /** '#rrggbb' that transparent pixels are flattened onto. Default white. */
+  readonly background: string;
 }
 
 export const defaultNormalizeOptions: NormalizeOptions = {
@@ -24,15 +30,17 @@ export const defaultNormalizeOptions: NormalizeOptions = {
   height: 28,
   fit: 'contain',
   invert: 'auto',
-  maxInputPixels: 40_000_000,
-  maxInputBytes: 64 * 1024 * 1024,
+  background: '#ffffff',
+  ...defaultInputLimits,
 };
 
 export interface NormalizedImage {
-  /** width*height 8-bit grayscale pixels, row-major, dark background unless invert=never. */
+  /** width*height*channels 8-bit pixels, row-major, channels interleaved, dark background unless invert=never. */
   readonly pixels: Uint8Array;
   readonly width: number;
   readonly height: number;
+  /** 1: gray; 3: sRGB. */
+  readonly channels: 1 | 3;
   readonly original: {
     readonly format: ImageFormat;
     readonly width: number;
@@ -44,21 +52,11 @@ export interface NormalizedImage {
   readonly inverted: boolean;
 }
 
-const ALLOWED: ReadonlySet<string> = new Set<ImageFormat>([
-  'png',
-  'jpeg',
-  'webp',
-  'gif',
-  'tiff',
-  'avif',
-  'pgm',
-  'ppm',
-]);
-
 /**
- * The one normalization shared by ingest, training and scoring (no train/serve skew): decode
- * (errors not ignored, formats allow-listed, pixels bounded), flatten alpha onto white, 8-bit
- * grayscale, polarity, resize. Bad input throws ImageRejectedError with a reason.
+ * The gray rendition (renderImage's path for 1 channel; the default rendition is its defaults):
+ * decode (errors not ignored, formats allow-listed, pixels bounded, EXIF orientation applied, an
+ * ICC profile converted by sharp), flatten alpha onto the background, 8-bit grayscale, polarity,
+ * resize. Bad input throws ImageRejectedError with a reason.
  */
 export async function normalizeImage(
   bytes: Uint8Array,
@@ -119,31 +117,6 @@ function withDefaults(options: Partial<NormalizeOptions>): NormalizeOptions {
   return o;
 }
 
-/** The checks before any decoding; the format by magic bytes. */
-function checkInput(bytes: Uint8Array, o: NormalizeOptions): ImageFormat {
-  if (bytes.length === 0) throw new ImageRejectedError('empty', 'zero-byte input');
-  if (bytes.length > o.maxInputBytes)
-    throw new ImageRejectedError(
-      'too-large',
-      `${bytes.length} bytes exceeds the ${o.maxInputBytes}-byte bound`,
-    );
-  const sniffed = sniffFormat(bytes);
-  if (sniffed === undefined) throw new ImageRejectedError('not-an-image', 'not a recognized image format');
-  if (!ALLOWED.has(sniffed))
-    throw new ImageRejectedError('format-not-allowed', `format not allowed: ${sniffed}`);
-  const format = sniffed as ImageFormat;
-  if (format === 'png') {
-    const size = pngSize(bytes);
-    if (size && size.width * size.height > o.maxInputPixels) {
-      throw new ImageRejectedError(
-        'too-many-pixels',
-        `${size.width}x${size.height} exceeds the ${o.maxInputPixels}-pixel bound`,
-      );
-    }
-  }
-  return format;
-}
-
 interface Gray {
   readonly data: Uint8Array;
   readonly width: number;
@@ -178,6 +151,7 @@ function result(
     pixels,
     width: o.width,
     height: o.height,
+    channels: 1,
     original: { format, width: gray.originalWidth, height: gray.originalHeight, bytes: bytes.length },
     stats: { mean, std, lightBackground: p.lightBackground },
     inverted: p.inverted,
@@ -217,21 +191,18 @@ const PRESHRINK = 4;
  * photo costs a fraction of a full decode; the final resize works from that intermediate.
  */
 async function decodeToGray(bytes: Uint8Array, format: ImageFormat, o: NormalizeOptions) {
-  const input = format === 'pgm' || format === 'ppm' ? decodeNetpbm(bytes, o.maxInputPixels) : undefined;
+  const { image, netpbm } = openInput(bytes, format, o);
   try {
-    const image = input
-      ? sharp(input.data, { raw: { width: input.width, height: input.height, channels: input.channels } })
-      : sharp(bytes, { limitInputPixels: o.maxInputPixels, failOn: 'warning', pages: 1 });
     const bound = { width: o.width * PRESHRINK, height: o.height * PRESHRINK };
     const { data, info } = await image
       .resize({ ...bound, fit: 'inside', withoutEnlargement: true })
-      .flatten({ background: '#ffffff' })
+      .flatten({ background: o.background })
       .toColourspace('b-w')
       .extractChannel(0)
       .raw({ depth: 'uchar' })
       .toBuffer({ resolveWithObject: true });
     const maybeShrunk = info.width === bound.width || info.height === bound.height;
-    const original = input ?? (maybeShrunk ? await sharp(bytes).metadata() : info);
+    const original = netpbm ?? (maybeShrunk ? await displayedSize(bytes) : info);
     return {
       data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
       width: info.width,
@@ -240,7 +211,7 @@ async function decodeToGray(bytes: Uint8Array, format: ImageFormat, o: Normalize
       originalHeight: original.height ?? info.height,
     };
   } catch (error) {
-    throw sharpRejection(error, truncated(bytes, format));
+    throw sharpRejection(error, bytes, format);
   }
 }
 
@@ -257,61 +228,4 @@ async function resizeGray(
     .raw({ depth: 'uchar' })
     .toBuffer({ resolveWithObject: true });
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-}
-
-/**
- * libvips often reports a cut-off file as a corrupt one and a corrupt one as a read error; for PNG
- * and JPEG the file's structure tells which it is (undefined: the message has to tell).
- */
-function truncated(b: Uint8Array, format: ImageFormat): boolean | undefined {
-  if (format === 'png') return pngIsTruncated(b);
-  if (format === 'jpeg') return !(b[b.length - 2] === 0xff && b[b.length - 1] === 0xd9);
-  return undefined;
-}
-
-function sharpRejection(error: unknown, isTruncated: boolean | undefined): ImageRejectedError {
-  const message = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').trim();
-  if (isTruncated) return new ImageRejectedError('truncated', message);
-  if (/pixel limit/i.test(message)) return new ImageRejectedError('too-many-pixels', message);
-  if (
-    isTruncated === undefined &&
-    /premature end|truncat|end of (file|stream|data)|read error|short read|unexpected end/i.test(message)
-  )
-    return new ImageRejectedError('truncated', message);
-  if (/unsupported image format/i.test(message)) return new ImageRejectedError('not-an-image', message);
-  return new ImageRejectedError('corrupt', message);
-}
-
-/** Median of the outermost ring of pixels: the background level, robust to strokes touching the edge. */
-export function borderLevel(p: Uint8Array, w: number, h: number): number {
-  // One histogram for every call (this runs per ingested image), cleared before use.
-  const histogram = borderHistogram.fill(0);
-  for (let x = 0; x < w; x++) {
-    histogram[p[x]!]!++;
-    if (h > 1) histogram[p[(h - 1) * w + x]!]!++;
-  }
-  for (let y = 1; y < h - 1; y++) {
-    histogram[p[y * w]!]!++;
-    if (w > 1) histogram[p[y * w + w - 1]!]!++;
-  }
-  const n = (h > 1 ? 2 * w : w) + (w > 1 ? 2 : 1) * Math.max(0, h - 2);
-  for (let v = 0, seen = 0; v < 256; v++) {
-    seen += histogram[v]!;
-    if (seen * 2 >= n) return v;
-  }
-  return 0;
-}
-
-const borderHistogram = new Uint32Array(256);
-
-function meanStd(p: Uint8Array): { mean: number; std: number } {
-  let sum = 0;
-  let sq = 0;
-  for (let i = 0; i < p.length; i++) {
-    const v = p[i]!;
-    sum += v;
-    sq += v * v;
-  }
-  const mean = sum / p.length / 255;
-  return { mean, std: Math.sqrt(Math.max(0, sq / p.length / 65025 - mean * mean)) };
 }

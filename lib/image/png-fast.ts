@@ -7,7 +7,8 @@ const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 4: 2, 6: 4 };
 /**
  * Decodes a well-formed, non-interlaced 8-bit PNG whose pixels are gray and opaque (gray, or RGB(A)
  * with R=G=B and alpha 255) to raw gray pixels: far cheaper than a sharp pipeline for a 28x28
- * image, and identical to it (libvips maps v,v,v to v). Returns undefined for anything else,
+ * image, and identical to it (libvips maps v,v,v to v). A PNG with an orientation (eXIf) or a
+ * color profile (iCCP) is left to sharp, which applies them. Returns undefined for anything else,
  * including any malformation, so the sharp path gives the authoritative answer. The native codec
  * does it when built (same rules, several times cheaper); else the pure-JS decoder below.
  */
@@ -55,7 +56,7 @@ export function decodeGrayPngJs(
       width = view.getUint32(pos + 8);
       height = view.getUint32(pos + 12);
     } else if (type === 'IDAT') idat.push(body);
-    else if (type === 'tRNS') return undefined;
+    else if (type === 'tRNS' || type === 'eXIf' || type === 'iCCP') return undefined;
     else if (type === 'IEND') {
       ended = true;
       break;

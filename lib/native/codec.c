@@ -144,9 +144,9 @@ static int unfilter(const unsigned char* raw, unsigned char* out, size_t width, 
 
 // decodeGrayPng(png: Uint8Array): Buffer | undefined. The width*height gray pixels of a
 // well-formed, non-interlaced 8-bit PNG whose pixels are gray and opaque, by the rules of
-// decodeGrayPng in lib/image/png-fast.ts (IHDR first, every CRC checked, no tRNS, the scanlines
-// exactly as long as declared, gray = R=G=B and alpha 255); undefined for anything else (sharp
-// then gives the authoritative answer). Images over 2^24 pixels are left to sharp too.
+// decodeGrayPng in lib/image/png-fast.ts (IHDR first, every CRC checked, no tRNS, eXIf or iCCP,
+// the scanlines exactly as long as declared, gray = R=G=B and alpha 255); undefined for anything
+// else (sharp then gives the authoritative answer). Images over 2^24 pixels are left to sharp too.
 static napi_value DecodeGrayPng(napi_env env, napi_callback_info info) {
   static const int channels_of[7] = {1, 0, 3, 0, 2, 0, 4};
   Call c;
@@ -187,7 +187,7 @@ static napi_value DecodeGrayPng(napi_env env, napi_callback_info info) {
       }
       idat_len += length;
       idat_count++;
-    } else if (memcmp(type, "tRNS", 4) == 0) {
+    } else if (memcmp(type, "tRNS", 4) == 0 || memcmp(type, "eXIf", 4) == 0 || memcmp(type, "iCCP", 4) == 0) {
       return undefined;
     } else if (memcmp(type, "IEND", 4) == 0) {
       ended = 1;

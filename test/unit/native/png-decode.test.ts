@@ -114,6 +114,13 @@ describe('the native PNG decoder against the pure-JS one', () => {
       ),
       'two IHDRs': png(ihdr(20, 9), ihdr(20, 9), pngChunk('IDAT', stream)),
       tRNS: png(ihdr(20, 9), pngChunk('tRNS', Buffer.from([0, 0])), pngChunk('IDAT', stream)),
+      // An orientation or a color profile is for sharp to apply.
+      eXIf: png(
+        ihdr(20, 9),
+        pngChunk('eXIf', Buffer.from('MM\0*\0\0\0\x08\0\0\0\0\0\0', 'latin1')),
+        pngChunk('IDAT', stream),
+      ),
+      iCCP: png(ihdr(20, 9), pngChunk('iCCP', Buffer.from('gray\0\0x', 'latin1')), pngChunk('IDAT', stream)),
       'filter type 5': png(ihdr(20, 9), pngChunk('IDAT', deflateSync(scanlines(20, 9, 0, [0, 5])))),
       'one row short': png(ihdr(20, 9), pngChunk('IDAT', deflateSync(scanlines(20, 8, 1)))),
       'one row long': png(ihdr(20, 9), pngChunk('IDAT', deflateSync(scanlines(20, 10, 1)))),
@@ -144,6 +151,8 @@ describe('the native PNG decoder against the pure-JS one', () => {
       'a text chunk after IHDR': true,
       'two IHDRs': false,
       tRNS: false,
+      eXIf: false,
+      iCCP: false,
       'filter type 5': false,
       'one row short': false,
       'one row long': false,
