@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { UserError } from '../lib/errors.js';
 import { compileLabelRegex, type LabelRule } from '../lib/ingest/labels.js';
 import { CLASS_PRESETS } from '../lib/ingest/plan.js';
@@ -7,6 +8,8 @@ export interface LabelFlags {
   readonly labels?: 'dir' | 'idx' | 'none';
   readonly labelRegex?: string;
   readonly labelManifest?: string;
+  /** Ingest even when the label rule labels none of the files. */
+  readonly allowUnlabeled?: boolean;
 }
 
 /** The label rule of an ingest from its flags (one label source at most). */
@@ -15,15 +18,22 @@ export function labelRule(flags: LabelFlags, source: IngestSource): LabelRule {
     Boolean,
   );
   if (chosen.length > 1) throw new UserError(`ingest: choose one label source, got ${chosen.join(' and ')}`);
+  const allowUnlabeled = flags.allowUnlabeled === true;
   if (flags.labelRegex !== undefined)
-    return (compileLabelRegex(flags.labelRegex), { kind: 'regex', pattern: flags.labelRegex });
-  if (flags.labelManifest !== undefined) return { kind: 'manifest', path: flags.labelManifest };
+    return (
+      compileLabelRegex(flags.labelRegex),
+      { kind: 'regex', pattern: flags.labelRegex, allowUnlabeled }
+    );
+  // Absolute: the worker that reads it may run in another directory.
+  if (flags.labelManifest !== undefined)
+    return { kind: 'manifest', path: resolve(flags.labelManifest), allowUnlabeled };
   const rule = flags.labels ?? (source.kind === 'idx' && source.labels ? 'idx' : 'none');
   if (rule === 'idx' && source.kind !== 'idx')
     throw new UserError('ingest: --labels idx needs an IDX source');
   if (rule === 'idx' && source.kind === 'idx' && !source.labels)
     throw new UserError('ingest: no IDX labels file found: pass --idx-labels');
-  return rule === 'dir' ? { kind: 'parent-dir' } : rule === 'idx' ? { kind: 'idx' } : { kind: 'none' };
+  if (rule === 'dir') return { kind: 'parent-dir', allowUnlabeled };
+  return rule === 'idx' ? { kind: 'idx' } : { kind: 'none' };
 }
 
 /** `--classes`: a comma-separated list or a preset name; undefined infers them. */

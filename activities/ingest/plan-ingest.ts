@@ -1,8 +1,8 @@
 import { Context } from '@temporalio/activity';
 import { defaultDeflater } from '../../lib/avro/index.js';
-import { UserError } from '../../lib/errors.js';
 import { ingestLayout } from '../../lib/ingest/layout.js';
-import { labelFromPath, parseLabelManifest, type LabelRule } from '../../lib/ingest/labels.js';
+import { readLabelManifest, type LabelRule } from '../../lib/ingest/labels.js';
+import { createLabeler } from '../../lib/ingest/labeler.js';
 import {
   balancedRanges,
   inferClasses,
@@ -16,7 +16,6 @@ import type { Lake } from '../../lib/lake/lake.js';
 import type { ActivityDeps } from '../deps.js';
 import { heartbeatDuring } from '../heartbeat-during.js';
 import { openSourceRoot } from './source-root.js';
-import { readFile } from 'node:fs/promises';
 
 export interface PlanIngestInput {
   readonly lakeUri: string;
@@ -41,11 +40,12 @@ export function createPlanIngest({ lakes }: ActivityDeps) {
     const planKey = ingestLayout.plan(input.runId);
     if (await lake.head(planKey)) return JSON.parse((await lake.get(planKey)).toString()) as IngestPlan;
 
-    const { chunks, itemCount, labels } =
+    const { chunks, itemCount, labels, labelReport } =
       input.source.kind === 'files'
         ? await listFiles(input, lakes.open.bind(lakes))
         : await listIdx(input.source, input.chunkSize, input.parallelism ?? 1);
     const classes = input.classes ? [...input.classes] : inferClasses(labels);
+    if (labelReport) await lake.put(ingestLayout.labelReport(input.runId), JSON.stringify(labelReport));
     for (const [i, chunk] of chunks.entries()) {
       await lake.put(ingestLayout.planChunk(input.runId, i), JSON.stringify(chunk));
     }
@@ -67,21 +67,14 @@ export function createPlanIngest({ lakes }: ActivityDeps) {
 
 async function listFiles(input: PlanIngestInput, open: (uri: string) => Lake) {
   const root = openSourceRoot(input.source as { kind: 'files'; root: string }, open);
-  const manifest =
-    input.labels.kind === 'manifest'
-      ? parseLabelManifest(
-          await readFile(input.labels.path, 'utf8').catch(() => {
-            throw new UserError(
-              `ingest: cannot read label manifest ${(input.labels as { path: string }).path}`,
-            );
-          }),
-          input.labels.path,
-        )
-      : undefined;
+  const labeler = createLabeler(
+    input.labels,
+    input.labels.kind === 'manifest' ? await readLabelManifest(input.labels.path) : undefined,
+  );
   const items: PlannedFile[] = [];
   const source = input.source as Extract<IngestSource, { kind: 'files' }>;
   for await (const ref of source.include ? included(root, source.include) : root.listKeys('')) {
-    items.push({ ref, label: labelFromPath(ref, input.labels, manifest) });
+    items.push({ ref, label: labeler.label(ref) });
     if (items.length % 10_000 === 0) Context.current().heartbeat({ listed: items.length });
   }
   const chunks: PlanChunk[] = balancedRanges(items.length, input.chunkSize, input.parallelism ?? 1).map(
@@ -90,7 +83,8 @@ async function listFiles(input: PlanIngestInput, open: (uri: string) => Lake) {
       items: items.slice(start, end),
     }),
   );
-  return { chunks, itemCount: items.length, labels: items.map((i) => i.label) };
+  const labelReport = labeler.finish(); // refuses a rule that labeled nothing, before anything is written
+  return { chunks, itemCount: items.length, labels: items.map((i) => i.label), labelReport };
 }
 
 /** The included files that still exist; one that vanished since it was seen is left out. */
@@ -113,5 +107,5 @@ async function listIdx(
     start,
     end,
   }));
-  return { chunks, itemCount: idx.count, labels };
+  return { chunks, itemCount: idx.count, labels, labelReport: undefined };
 }

@@ -2,7 +2,10 @@ import type { Command } from 'commander';
 import { randomBytes } from 'node:crypto';
 import type { IngestSummary } from '../../activities/ingest/commit-ingest.js';
 import { loadConfig } from '../../lib/config.js';
-import { validateRunId } from '../../lib/ingest/layout.js';
+import { ingestLayout, validateRunId } from '../../lib/ingest/layout.js';
+import { labelReportLines, type LabelReport } from '../../lib/ingest/labeler.js';
+import { readLabelManifest } from '../../lib/ingest/labels.js';
+import { openLake } from '../../lib/lake/open-lake.js';
 import { parseSource } from '../../lib/ingest/source.js';
 import { classList, labelRule } from '../ingest-input.js';
 import { withTemporal } from '../../lib/temporal/session.js';
@@ -16,6 +19,7 @@ interface IngestFlags {
   labels?: 'dir' | 'idx' | 'none';
   labelRegex?: string;
   labelManifest?: string;
+  allowUnlabeled?: boolean;
   idxLabels?: string;
   classes?: string;
   size: { width: number; height: number };
@@ -46,6 +50,10 @@ export function registerIngest(program: Command): void {
       'label = the one capture group of this regex on the file name, e.g. "^(\\d+)_"',
     )
     .option('--label-manifest <file>', 'CSV (path,label header) or JSON manifest of path -> label')
+    .option(
+      '--allow-unlabeled',
+      'ingest even when --labels dir, --label-regex or --label-manifest labels none of the files',
+    )
     .option('--idx-labels <file>', 'IDX labels file (default: found beside the images file)')
     .option(
       '--classes <list>',
@@ -90,6 +98,8 @@ export function registerIngest(program: Command): void {
         partSize: flags.partSize,
         parallelism: flags.parallel,
       };
+      // A bad manifest is refused before anything starts, as label import refuses a bad file.
+      if (input.labels.kind === 'manifest') await readLabelManifest(input.labels.path);
       const runId = validateRunId(
         flags.runId ??
           `ingest-${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}-${randomBytes(3).toString('hex')}`,
@@ -130,14 +140,28 @@ export function registerIngest(program: Command): void {
           progress.done();
         }
       });
-      print(summary, lakeUri, flags.json === true);
+      const labels = await readLabelReport(lakeUri, runId);
+      for (const line of labels ? labelReportLines(labels) : []) console.error(line);
+      print(summary, labels, lakeUri, flags.json === true);
     });
 }
 
-function print(s: IngestSummary, lakeUri: string, json: boolean): void {
+/** What the run's plan step reported of its label rule; undefined for IDX sources and no labels. */
+async function readLabelReport(lakeUri: string, runId: string): Promise<LabelReport | undefined> {
+  const lake = openLake(lakeUri);
+  try {
+    const key = ingestLayout.labelReport(runId);
+    return (await lake.head(key)) ? (JSON.parse((await lake.get(key)).toString()) as LabelReport) : undefined;
+  } finally {
+    await lake.close();
+  }
+}
+
+function print(s: IngestSummary, labels: LabelReport | undefined, lakeUri: string, json: boolean): void {
   if (json) {
     const { runId, seen, ingested, duplicates, quarantined, batches, bytes } = s;
-    console.log(JSON.stringify({ runId, seen, ingested, duplicates, quarantined, batches, bytes }));
+    const counts = { runId, seen, ingested, duplicates, quarantined, batches, bytes };
+    console.log(JSON.stringify(labels ? { ...counts, labels } : counts));
     return;
   }
   console.log(

@@ -1,13 +1,20 @@
+import { readFile } from 'node:fs/promises';
 import { UserError } from '../errors.js';
+import { LabelRowCheck } from '../labels/label-rows.js';
 import { parseCsv } from '../util/csv.js';
 
 /** Where an image's label comes from. */
 export type LabelRule =
   | { readonly kind: 'none' }
-  | { readonly kind: 'parent-dir' }
-  | { readonly kind: 'regex'; readonly pattern: string }
-  | { readonly kind: 'manifest'; readonly path: string }
-  | { readonly kind: 'idx' };
+  | { readonly kind: 'idx' }
+  | ((
+      | { readonly kind: 'parent-dir' }
+      | { readonly kind: 'regex'; readonly pattern: string }
+      | { readonly kind: 'manifest'; readonly path: string }
+    ) & {
+      /** Ingest even when the rule labels none of the files (--allow-unlabeled); refused otherwise. */
+      readonly allowUnlabeled?: boolean;
+    });
 
 /** Checks a --label-regex: it must compile and have exactly one capture group. */
 export function compileLabelRegex(pattern: string): RegExp {
@@ -25,36 +32,28 @@ export function compileLabelRegex(pattern: string): RegExp {
   return regex;
 }
 
-/**
- * The label of a source item from its path relative to the source root (`/`-separated).
- * Manifest labels are looked up by that same relative path.
- */
-export function labelFromPath(
-  relPath: string,
-  rule: LabelRule,
-  manifest?: ReadonlyMap<string, string>,
-): string | null {
-  switch (rule.kind) {
-    case 'none':
-    case 'idx':
-      return null;
-    case 'parent-dir': {
-      const parts = relPath.split('/');
-      return parts.length >= 2 ? (parts[parts.length - 2] ?? null) : null;
-    }
-    case 'regex': {
-      const base = relPath.slice(relPath.lastIndexOf('/') + 1);
-      return compileLabelRegex(rule.pattern).exec(base)?.[1] ?? null;
-    }
-    case 'manifest':
-      return manifest?.get(relPath) ?? null;
-  }
+/** Reads and checks a --label-manifest file (see parseLabelManifest). */
+export async function readLabelManifest(path: string): Promise<Map<string, string>> {
+  const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new UserError(`ingest: cannot read label manifest ${path}: ${error.code ?? error.message}`);
+  });
+  return parseLabelManifest(text, path);
 }
 
-/** Parses a CSV (header with `path` and `label` columns) or JSON manifest of path -> label. */
+/**
+ * Parses a CSV (header with `path` and `label` columns) or JSON manifest of path -> label, checked
+ * as `label import` checks its files: a blank label, a blank path or a path labeled twice
+ * differently refuses the whole manifest, every bad row named.
+ */
 export function parseLabelManifest(text: string, name: string): Map<string, string> {
   const trimmed = text.trim();
-  const map = new Map<string, string>();
+  const check = new LabelRowCheck({ file: `ingest: label manifest ${name}`, verb: 'ingested' });
+  const add = (where: string, path: string, label: string | undefined) => {
+    if (path.trim() === '') return check.problem(where, 'empty path');
+    const ref = normalizeRel(path);
+    const clean = check.label(where, label);
+    if (clean !== null) check.add(where, ref, clean);
+  };
   if (trimmed.startsWith('[') || trimmed.startsWith('{')) {
     let parsed: unknown;
     try {
@@ -62,36 +61,35 @@ export function parseLabelManifest(text: string, name: string): Map<string, stri
     } catch (error) {
       throw new UserError(`ingest: label manifest ${name} is not valid JSON: ${(error as Error).message}`);
     }
-    const entries = Array.isArray(parsed)
-      ? parsed.map((e: { path?: unknown; label?: unknown }, i) => {
-          if (typeof e?.path !== 'string' || typeof e?.label !== 'string') {
-            throw new UserError(`ingest: label manifest ${name}: entry ${i} needs string "path" and "label"`);
-          }
-          return [e.path, e.label] as const;
-        })
-      : Object.entries(parsed as Record<string, unknown>).map(([path, label]) => {
-          if (typeof label !== 'string')
-            throw new UserError(`ingest: label manifest ${name}: label of "${path}" must be a string`);
-          return [path, label] as const;
-        });
-    for (const [path, label] of entries) map.set(normalizeRel(path), label);
-    return map;
+    if (Array.isArray(parsed))
+      parsed.forEach((e: { path?: unknown; label?: unknown } | null, i) => {
+        if (typeof e?.path !== 'string' || typeof e?.label !== 'string')
+          check.problem(`${name}:${i}`, 'needs string "path" and "label"');
+        else add(`${name}:${i}`, e.path, e.label);
+      });
+    else
+      for (const [path, label] of Object.entries(parsed as Record<string, unknown>)) {
+        const where = `${name}: ${JSON.stringify(path)}`;
+        if (typeof label !== 'string') check.problem(where, 'the label must be a string');
+        else add(where, path, label);
+      }
+  } else {
+    const records = parseCsv(name, text);
+    const header = (records.shift()?.fields ?? []).map((h) => h.trim().toLowerCase());
+    const pathCol = header.indexOf('path');
+    const labelCol = header.indexOf('label');
+    if (pathCol < 0 || labelCol < 0)
+      throw new UserError(`ingest: label manifest ${name} needs a header with "path" and "label" columns`);
+    for (const { line, fields } of records) {
+      if (fields.every((f) => f.trim() === '')) continue;
+      const path = fields[pathCol];
+      if (path === undefined || fields.length <= labelCol)
+        check.problem(`${name}:${line}`, 'too few columns');
+      else add(`${name}:${line}`, path, fields[labelCol]);
+    }
   }
-  const records = parseCsv(name, text);
-  const header = (records.shift()?.fields ?? []).map((h) => h.trim().toLowerCase());
-  const pathCol = header.indexOf('path');
-  const labelCol = header.indexOf('label');
-  if (pathCol < 0 || labelCol < 0)
-    throw new UserError(`ingest: label manifest ${name} needs a header with "path" and "label" columns`);
-  for (const { line, fields } of records) {
-    if (fields.every((f) => f.trim() === '')) continue;
-    const path = fields[pathCol];
-    const label = fields[labelCol];
-    if (path === undefined || label === undefined)
-      throw new UserError(`ingest: label manifest ${name}: line ${line} has too few columns`);
-    map.set(normalizeRel(path), label);
-  }
-  return map;
+  check.finish();
+  return new Map(check.labels);
 }
 
 function normalizeRel(path: string): string {

@@ -1,5 +1,6 @@
 import { UserError } from '../errors.js';
 import { parseCsv } from '../util/csv.js';
+import { LabelRowCheck } from './label-rows.js';
 
 /** One human label from an import file: which image (by id or original sha256), the label, a weight. */
 export interface LabelRow {
@@ -10,8 +11,6 @@ export interface LabelRow {
   readonly weight: number;
 }
 
-const MAX_ERRORS = 5;
-
 /**
  * Parses a label import file: CSV with a header naming `image_id` or `sha256`, `label` and
  * optionally `weight`; or JSON, an array of objects with the same fields. Every bad row is
@@ -20,35 +19,29 @@ const MAX_ERRORS = 5;
 export function parseLabelFile(name: string, text: string): LabelRow[] {
   const trimmed = text.trimStart();
   const raw = trimmed.startsWith('[') ? fromJson(name, trimmed) : fromCsv(name, text);
-  const errors: string[] = [];
+  const check = new LabelRowCheck({ file: `labels: ${name}`, verb: 'imported' });
   const rows: LabelRow[] = [];
-  const seen = new Map<string, string>();
   for (const r of raw) {
     const where = `${name}:${r.line}`;
     const imageId = clean(r.fields.image_id);
     const sha256 = clean(r.fields.sha256)?.toLowerCase() ?? null;
-    const label = clean(r.fields.label);
     const weightText = clean(r.fields.weight);
     const weight = weightText === null ? 1 : Number(weightText);
-    if (imageId === null && sha256 === null) errors.push(`${where}: no image_id or sha256`);
+    if (imageId === null && sha256 === null) check.problem(where, 'no image_id or sha256');
     else if (imageId !== null && !/^[0-9a-f]{32}$/.test(imageId))
-      errors.push(`${where}: image_id "${imageId}" is not 32 lowercase hex characters`);
+      check.problem(where, `image_id "${imageId}" is not 32 lowercase hex characters`);
     else if (sha256 !== null && !/^[0-9a-f]{64}$/.test(sha256))
-      errors.push(`${where}: sha256 "${sha256}" is not 64 hex characters`);
-    else if (label === null) errors.push(`${where}: empty label`);
-    else if (!Number.isFinite(weight) || weight < 0 || weight > 1)
-      errors.push(`${where}: weight must be in [0, 1], got "${weightText}"`);
+      check.problem(where, `sha256 "${sha256}" is not 64 hex characters`);
     else {
-      const id = imageId ?? sha256!;
-      const earlier = seen.get(id);
-      if (earlier !== undefined && earlier !== label)
-        errors.push(`${where}: ${id} labeled "${label}" here and "${earlier}" earlier in the file`);
-      seen.set(id, label);
-      rows.push({ line: r.line, imageId, sha256: imageId === null ? sha256 : null, label, weight });
+      const label = check.label(where, r.fields.label);
+      if (label === null) continue;
+      if (!Number.isFinite(weight) || weight < 0 || weight > 1)
+        check.problem(where, `weight must be in [0, 1], got "${weightText}"`);
+      else if (check.add(where, imageId ?? sha256!, label))
+        rows.push({ line: r.line, imageId, sha256: imageId === null ? sha256 : null, label, weight });
     }
   }
-  if (errors.length > 0) throw refuse(name, errors);
-  if (rows.length === 0) throw new UserError(`labels: ${name} has no label rows`);
+  check.finish();
   return rows;
 }
 
@@ -89,10 +82,3 @@ const clean = (v: string | undefined): string | null => {
   const t = v?.trim();
   return t === undefined || t === '' ? null : t;
 };
-
-function refuse(name: string, errors: string[]): UserError {
-  const more = errors.length > MAX_ERRORS ? ` (and ${errors.length - MAX_ERRORS} more)` : '';
-  return new UserError(
-    `labels: ${name} refused, nothing imported: ${errors.slice(0, MAX_ERRORS).join('; ')}${more}`,
-  );
-}
