@@ -2,9 +2,8 @@ import { Context } from '@temporalio/activity';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { availableDeflaters, deflaterById, zlibDeflater, type BlockDeflater } from '../../lib/avro/index.js';
 import { nativeCodecReason } from '../../lib/native/codec.js';
-import { ingestLayout } from '../../lib/ingest/layout.js';
 import { addCounts, zeroCounts, type IngestCounts } from '../../lib/ingest/manifest.js';
-import { chunkRanges, type PlanChunk } from '../../lib/ingest/plan.js';
+import { chunkRanges } from '../../lib/ingest/plan.js';
 import type { IngestSource } from '../../lib/ingest/source.js';
 import type { NormalizeOptions } from '../../lib/image/index.js';
 import type { ActivityDeps } from '../deps.js';
@@ -12,6 +11,7 @@ import { knownHashes } from './committed.js';
 import { processItem, type ItemContext } from './process-item.js';
 import { writePart, readPartHashes } from './write-part.js';
 import { openItems } from './open-items.js';
+import { readPlanChunk } from './read-plan-chunk.js';
 
 export interface IngestChunkInput {
   readonly lakeUri: string;
@@ -50,9 +50,7 @@ export function createIngestChunk(deps: ActivityDeps) {
     const ctx = Context.current();
     const deflater = runDeflater(input);
     const lake = deps.lakes.open(input.lakeUri);
-    const plan = JSON.parse(
-      (await lake.get(ingestLayout.planChunk(input.runId, input.chunk))).toString(),
-    ) as PlanChunk;
+    const plan = await readPlanChunk(lake, input.runId, input.chunk);
     const items = await openItems(deps, input.source, plan, input.classes, input.classesGiven);
     const known = await knownHashes(deps, lake, input.runId);
     const resume = ctx.info.heartbeatDetails as Progress | undefined;

@@ -93,11 +93,22 @@ export async function liveIntents(lake: Lake, unit: Unit, now: number, except?: 
   return live;
 }
 
-async function refuseIfCollected(lake: Lake, unit: Unit): Promise<void> {
+/** Throws the one-line error of a collected unit if gc collected it (its tombstone exists). */
+export async function refuseIfCollected(lake: Lake, unit: Unit): Promise<void> {
   const key = gcLayout.tombstone(unit);
   if (!(await lake.head(key))) return;
   const stone = JSON.parse((await lake.get(key)).toString()) as Tombstone;
   throw new UserError(
-    `${unit.kind}: ${unitName(unit)} was collected by imagelake gc at ${stone.collectedAt} (it had written nothing for longer than the grace period); it cannot be committed: start it again under a new id`,
+    `${unit.kind}: ${UNIT_NOUNS[unit.kind]} ${unit.id} was collected by imagelake gc at ${stone.collectedAt} (it had written nothing for longer than the grace period); it cannot be committed: start it again under a new id`,
   );
 }
+
+const UNIT_NOUNS: Record<Unit['kind'], string> = {
+  ingest: 'run',
+  score: 'run',
+  model: 'model',
+  evaluation: 'evaluation',
+  labels: 'import',
+  dataset: 'version',
+  smoke: 'check',
+};

@@ -74,7 +74,7 @@ describe.each(backends)('the commit guard against gc (%s lake)', (_name, open) =
         return 'committed';
       }),
     ).rejects.toThrow(
-      /^ingest: ingest:run-b was collected by imagelake gc at .*: start it again under a new id$/,
+      /^ingest: run run-b was collected by imagelake gc at .*: start it again under a new id$/,
     );
     expect(ran).toBe(false);
     expect(await lake.head(manifestOf(unit))).toBeUndefined();
