@@ -9,6 +9,21 @@ export function positiveInt(value: string): number {
   return n;
 }
 
+const DURATION_UNITS_MS: Readonly<Record<string, number>> = {
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+};
+
+/** Parses a duration such as 7d, 12h, 30m or 45s (or 0) into milliseconds. */
+export function durationMs(value: string): number {
+  if (value === '0') return 0;
+  const m = /^(\d+(?:\.\d+)?)([smhd])$/.exec(value);
+  if (!m) throw new InvalidArgumentError(`Expected a duration such as 7d, 12h, 30m or 45s, got "${value}".`);
+  return Math.round(Number(m[1]) * DURATION_UNITS_MS[m[2]!]!);
+}
+
 /** Parses WIDTHxHEIGHT. */
 export function size(value: string): { width: number; height: number } {
   const m = /^(\d+)x(\d+)$/.exec(value);

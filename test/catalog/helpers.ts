@@ -14,10 +14,22 @@ export async function ingestFashion(
   n: number,
   id: string,
 ) {
+  return (await startIngestFashion(client, taskQueue, lakeUri, n, `${id}-${taskQueue}`)).result();
+}
+
+/** Starts that ingest under the given workflow (run) id, with the given chunk and part sizes. */
+export async function startIngestFashion(
+  client: Client,
+  taskQueue: string,
+  lakeUri: string,
+  n: number,
+  workflowId: string,
+  sizes = { chunkSize: 500, partSize: 256 },
+) {
   const { images, labels } = await fashionIdxSubset(n);
-  return client.workflow.execute(IngestWorkflow, {
+  return client.workflow.start(IngestWorkflow, {
     taskQueue,
-    workflowId: `${id}-${taskQueue}`,
+    workflowId,
     args: [
       {
         lakeUri,
@@ -25,8 +37,7 @@ export async function ingestFashion(
         labels: { kind: 'idx' },
         classes: [...FASHION_MNIST_CLASSES],
         normalize: {},
-        chunkSize: 500,
-        partSize: 256,
+        ...sizes,
       },
     ],
   });
