@@ -3,7 +3,7 @@ import { decodeImagePixels, type RecordRange } from '../avro/decode.js';
 import type { Lake } from '../lake/lake.js';
 import type { ImagePixels } from '../avro/image-type.js';
 import type { BatchCache } from './batch-cache.js';
-import { seededRandom, shuffleInPlace } from '../util/prng.js';
+import { readOrder, type FileGroup, type ShuffleOptions } from './read-order.js';
 import type { MemberLocations } from './members.js';
 
 /** One training or scoring batch: pixels scaled to [0, 1], row-major per image. */
@@ -22,11 +22,11 @@ export interface ReadOptions {
   readonly width: number;
   readonly height: number;
   /**
-   * Seeded shuffling with bounded memory: batch files in a seeded order, each file's records in
-   * a seeded order, then a shuffle buffer of `bufferSize` images (default 8192) mixing files.
-   * Omitted: file order, which scoring uses.
+   * A seeded order (see readOrder): a uniform permutation of the split while its decoded pixels
+   * fit the window bound, whatever order the lake was written in. Omitted: file order, which
+   * scoring and validation use.
    */
-  readonly shuffle?: { readonly seed: number; readonly bufferSize?: number };
+  readonly shuffle?: ShuffleOptions;
   /** Batch files fetched ahead of the one being decoded (default 2). */
   readonly prefetch?: number;
   readonly signal?: AbortSignal;
@@ -40,17 +40,12 @@ export interface ReadOptions {
   readonly recycle?: boolean;
 }
 
-interface Item {
-  readonly pixels: Uint8Array;
-  readonly cls: number;
-  readonly id: string;
-}
-
 const SCALE = Float32Array.from({ length: 256 }, (_, v) => v / 255);
 
 /**
- * The DataSetIterator of imagelake: streams members as batches, reading each Avro batch file once,
- * in order, with its count and sha256 checked before any record is trusted.
+ * The DataSetIterator of imagelake: streams members as batches in the order readOrder gives,
+ * reading each Avro batch file once per pass, with its count and sha256 checked before any record
+ * is trusted.
  */
 export async function* readBatches(
   lake: Lake,
@@ -73,15 +68,17 @@ async function* batchesOf(
   options: ReadOptions,
 ): AsyncGenerator<ReaderBatch> {
   const pixelsPerImage = options.width * options.height;
-  const groups = fileGroups(members);
-  const random = options.shuffle ? seededRandom(options.shuffle.seed) : undefined;
-  if (random) shuffleInPlace(groups, random);
-  const bufferSize = Math.max(1, options.shuffle?.bufferSize ?? 8192);
+  const groups = fileGroups(members, pixelsPerImage);
+  const windows = readOrder(groups, options.shuffle);
+  /** The files in the order they are read, for prefetching across windows. */
+  const sequence = windows.flatMap((w) => w.files);
+  const groupOf = new Int32Array(members.length);
+  groups.forEach((g, i) => groupOf.fill(i, g.start, g.end));
   const prefetch = Math.max(1, options.prefetch ?? 2);
   const fetches = new Map<number, Promise<Buffer>>();
   const fetch = (g: number) => {
-    const group = groups[g];
-    if (group && !fetches.has(g) && !options.cache?.has(cacheKey(members, group.start))) {
+    const group = groups[g]!;
+    if (!fetches.has(g) && !options.cache?.has(cacheKey(members, group.start))) {
       const p = lake.get(members.batchKey[group.start]!, { signal: options.signal });
       p.catch(() => undefined); // awaited below; a prefetch that fails is reported when its turn comes
       fetches.set(g, p);
@@ -98,15 +95,13 @@ async function* batchesOf(
     return b;
   };
   let batch = nextBatch();
-  const buffer: Item[] = [];
   /** Adds an image to the batch being filled; returns the batch when that made it full. */
-  const add = (item: Item): ReaderBatch | undefined => {
+  const add = (pixels: Uint8Array, cls: number, id: string): ReaderBatch | undefined => {
     const { x } = batch;
-    const { pixels } = item;
     const base = batch.n * pixelsPerImage;
     for (let i = 0; i < pixelsPerImage; i++) x[base + i] = SCALE[pixels[i]!]!;
-    batch.y[batch.n] = item.cls;
-    batch.ids.push(item.id);
+    batch.y[batch.n] = cls;
+    batch.ids.push(id);
     batch.n++;
     if (batch.n < options.batchSize) return undefined;
     const full = batch;
@@ -127,19 +122,23 @@ async function* batchesOf(
     if (!options.cache) return decodeImagePixels(data, expected, recordRange(members, start, end));
     const records = decodeImagePixels(data, expected);
     options.cache.offer(cacheKey(members, start), records);
-    return records;
+    // The cache's compact copy when it kept one: a window holds its files until it is done.
+    return options.cache.get(cacheKey(members, start)) ?? records;
   };
 
-  for (let g = 0; g < groups.length; g++) {
-    for (let ahead = g; ahead < Math.min(groups.length, g + prefetch + 1); ahead++) fetch(ahead);
-    options.signal?.throwIfAborted();
-    const { start, end } = groups[g]!;
-    const key = members.batchKey[start]!;
-    const records = options.cache?.get(cacheKey(members, start)) ?? (await decodeFile(g));
-    const order = Array.from({ length: end - start }, (_, i) => start + i);
-    if (random) shuffleInPlace(order, random);
-    for (const m of order) {
-      const record = records[members.recordIndex[m]!];
+  let read = 0;
+  for (const window of windows) {
+    const files = new Map<number, readonly (ImagePixels | undefined)[]>();
+    for (const g of window.files) {
+      for (let ahead = read; ahead < Math.min(sequence.length, read + prefetch + 1); ahead++)
+        fetch(sequence[ahead]!);
+      read++;
+      options.signal?.throwIfAborted();
+      files.set(g, options.cache?.get(cacheKey(members, groups[g]!.start)) ?? (await decodeFile(g)));
+    }
+    for (const m of window.members) {
+      const key = members.batchKey[m]!;
+      const record = files.get(groupOf[m]!)![members.recordIndex[m]!];
       if (!record) throw new Error(`dataset: ${key} has no record ${members.recordIndex[m]}`);
       // The record names its image; a plan may leave the id to it, a catalog row must agree.
       const id = members.imageId[m] ?? record.image_id;
@@ -151,25 +150,10 @@ async function* batchesOf(
         throw new Error(
           `dataset: image ${id} is ${record.width}x${record.height}, expected ${options.width}x${options.height}`,
         );
-      const item = { pixels: record.pixels, cls: members.classIndex[m]!, id };
-      let full: ReaderBatch | undefined;
-      if (!random) {
-        full = add(item);
-      } else if (buffer.length < bufferSize) {
-        buffer.push(item);
-      } else {
-        const j = Math.floor(random() * bufferSize);
-        full = add(buffer[j]!);
-        buffer[j] = item;
-      }
+      const full = add(record.pixels, members.classIndex[m]!, id);
       if (full) yield full;
     }
   }
-  if (random)
-    for (const item of shuffleInPlace(buffer, random)) {
-      const full = add(item);
-      if (full) yield full;
-    }
   if (batch.n > 0) yield trim(batch, pixelsPerImage);
 }
 
@@ -190,12 +174,17 @@ function recordRange(members: MemberLocations, start: number, end: number): Reco
   return { from, to };
 }
 
-/** Runs of members that share a batch file (members come sorted by batch key and record). */
-function fileGroups(members: MemberLocations): { start: number; end: number }[] {
-  const groups: { start: number; end: number }[] = [];
-  for (let i = 0; i < members.length; i++) {
-    if (i === 0 || members.batchKey[i] !== members.batchKey[i - 1]) groups.push({ start: i, end: i + 1 });
-    else groups[groups.length - 1]!.end = i + 1;
+/**
+ * Runs of members that share a batch file (members come sorted by batch key and record), each
+ * with the pixels of its whole file: what holding it decoded costs.
+ */
+function fileGroups(members: MemberLocations, pixelsPerImage: number): FileGroup[] {
+  const groups: FileGroup[] = [];
+  for (let start = 0; start < members.length;) {
+    let end = start + 1;
+    while (end < members.length && members.batchKey[end] === members.batchKey[start]) end++;
+    groups.push({ start, end, bytes: members.batchRecords[start]! * pixelsPerImage });
+    start = end;
   }
   return groups;
 }

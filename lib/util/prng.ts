@@ -10,11 +10,16 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-/** Fisher-Yates in place with the given random source. */
-export function shuffleInPlace<T>(items: T[], random: () => number): T[] {
+/** Fisher-Yates in place with the given random source (an array or a typed array). */
+export function shuffleInPlace<A extends { length: number; [i: number]: unknown }>(
+  items: A,
+  random: () => number,
+): A {
   for (let i = items.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
-    [items[i], items[j]] = [items[j]!, items[i]!];
+    const t = items[i];
+    items[i] = items[j];
+    items[j] = t;
   }
   return items;
 }

@@ -232,7 +232,7 @@ describe('catalog over a real ingest', () => {
           batchSize: 64,
           width: 28,
           height: 28,
-          shuffle: seed === undefined ? undefined : { seed, bufferSize: 100 },
+          shuffle: seed === undefined ? undefined : { seed, windowBytes: 784 * 250 * 2 }, // windows of 2 files
           cache,
           recycle,
         })) {

@@ -8,6 +8,7 @@ import type { MemberLocations } from '../../../lib/dataset/members.js';
 import { readBatches } from '../../../lib/dataset/reader.js';
 import { LocalLake } from '../../../lib/lake/index.js';
 import { makeRecords } from '../avro/records.js';
+import { classMix } from './class-mix.js';
 
 const records = makeRecords(20);
 
@@ -63,4 +64,53 @@ it('refuses a record whose id is not the one the catalog gives for its place', a
   await expect(readAll(lake, members(sha256, [7, 8], ids))).rejects.toThrow(
     `dataset: b.avro record 8 is image ${records[8]!.image_id}, the catalog says ${records[9]!.image_id}`,
   );
+});
+
+it('shuffles a lake written class by class into batches of every class (default options)', async () => {
+  // 10 classes of 2,000 tiny images written in class order, 500 to a batch file (one class per
+  // file), as an ingest of class folders packs them; more images than the reader used to mix.
+  const lake = new LocalLake(mkdtempSync(join(tmpdir(), 'imagelake-reader-sorted-')));
+  const perFile = 500;
+  const template = makeRecords(perFile, 2, 2);
+  const m: MemberLocations = {
+    imageId: [],
+    batchKey: [],
+    recordIndex: new Int32Array(40 * perFile),
+    batchRecords: new Int32Array(40 * perFile).fill(perFile),
+    batchSha256: [],
+    classIndex: new Int32Array(40 * perFile),
+    length: 40 * perFile,
+  };
+  for (let f = 0; f < 40; f++) {
+    const key = `sorted/${String(f).padStart(2, '0')}.avro`;
+    const file = await encodeImageBatch(
+      template.map((r, i) => ({ ...r, image_id: `${f}-${i}`, class_index: Math.floor(f / 4) })),
+      { syncKey: key },
+    );
+    await lake.put(key, file);
+    const sha256 = createHash('sha256').update(file).digest('hex');
+    for (let i = 0; i < perFile; i++) {
+      const at = f * perFile + i;
+      m.imageId.push(`${f}-${i}`);
+      m.batchKey.push(key);
+      m.batchSha256.push(sha256);
+      m.recordIndex[at] = i;
+      m.classIndex[at] = Math.floor(f / 4);
+    }
+  }
+  const labels: number[] = [];
+  const ids = new Set<string>();
+  for await (const b of readBatches(lake, m, { batchSize: 128, width: 2, height: 2, shuffle: { seed: 4 } })) {
+    labels.push(...b.y);
+    b.ids.forEach((id) => ids.add(id));
+  }
+  expect(ids.size).toBe(m.length);
+  const mix = classMix(
+    labels.map((_, i) => i),
+    (i) => labels[i]!,
+    10,
+    128,
+  );
+  expect(mix.meanChiSquare).toBeLessThan(11); // a uniform draw: 9 on average
+  expect(mix.fewestClasses).toBeGreaterThanOrEqual(8);
 });
