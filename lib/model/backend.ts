@@ -2,11 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { installNativeGemm, loadNativeGemm } from './native-gemm.js';
-import { installNativeMomentum } from './native-momentum.js';
-import { installWasmConvGrads } from './wasm-conv-grads.js';
-import { installWasmMatMulFix } from './wasm-matmul.js';
-import { installWasmMaxPoolGrad } from './wasm-pool-grad.js';
+import { installWasmKernels } from './wasm-kernels.js';
 
 export interface BackendInfo {
   /**
@@ -17,7 +13,10 @@ export interface BackendInfo {
   readonly name: string;
   /** Library versions and settings for the model card; `gemm` names what multiplies matrices. */
   readonly versions: Readonly<Record<string, string>>;
-  /** Why a faster path is not in use (tfjs-node missing, native GEMM not built, wasm failed). */
+  /**
+   * Why a faster path is not in use (tfjs-node missing, native GEMM not built, the wasm backend's
+   * internals changed, wasm failed).
+   */
   readonly notices: readonly string[];
 }
 
@@ -26,8 +25,9 @@ let ready: Promise<BackendInfo> | undefined;
 /**
  * Picks the TensorFlow.js backend once per process: tfjs-node when installed (native TensorFlow),
  * else the WebAssembly backend (its .wasm files ship in its npm package) with our kernel fixes,
- * its matrix products in OpenBLAS when the optional native GEMM is built; the plain JavaScript
- * `cpu` backend only when wasm does not start, with a warning (it is about 10x slower).
+ * its matrix products in OpenBLAS when the optional native GEMM is built (wasm-kernels.ts: the
+ * stock kernels, with a warning, when the backend's internals they use are missing); the plain
+ * JavaScript `cpu` backend only when wasm does not start, with a warning (it is about 10x slower).
  */
 export function initBackend(): Promise<BackendInfo> {
   ready ??= choose();
@@ -71,18 +71,12 @@ async function wasm(notices: string[]): Promise<BackendInfo> {
   // Its threaded build starts browser Workers from blob: URLs, which Node refuses (tfjs issue
   // 3830), so tfjs keeps WASM_HAS_MULTITHREAD_SUPPORT false in Node: one thread.
   const threads = (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) ? 'multi' : '1';
-  installWasmMatMulFix();
-  installWasmConvGrads();
-  installWasmMaxPoolGrad();
-  const base = { [pkg]: packageVersion(pkg), simd: String(simd), threads };
-  const addon = loadNativeGemm();
-  if ('reason' in addon) {
-    notices.push(`native GEMM not in use: ${addon.reason}`);
-    return { name: 'wasm', versions: versions({ ...base, gemm: 'xnnpack' }), notices };
-  }
-  const gemm = installNativeGemm(addon);
-  installNativeMomentum(addon);
-  return { name: 'wasm', versions: versions({ ...base, gemm: gemm.description }), notices };
+  const kernels = installWasmKernels(tf.backend(), notices);
+  return {
+    name: 'wasm',
+    versions: versions({ [pkg]: packageVersion(pkg), simd: String(simd), threads, ...kernels }),
+    notices,
+  };
 }
 
 function versions(extra: Record<string, string>): Record<string, string> {

@@ -31,8 +31,8 @@ interface MomentumState {
 
 let addon: MomentumAddon | undefined;
 
-/** Called by the backend setup when the native addon loaded. */
-export function installNativeMomentum(a: MomentumAddon): void {
+/** Called by the backend setup: the native addon when it loaded and the heap can be reached, else undefined. */
+export function installNativeMomentum(a: MomentumAddon | undefined): void {
   addon = a;
 }
 

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+import type { KernelBackend, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { overrideKernel } from './kernel-overrides.js';
-import type { WasmBackend } from './wasm-heap.js';
 
 /**
  * tfjs-backend-wasm multiplies with XNNPACK (about 40 GFLOP/s here) only when neither operand is
@@ -13,7 +12,7 @@ import type { WasmBackend } from './wasm-heap.js';
 export function installWasmMatMulFix(): void {
   const transpose = tf.getKernel('Transpose', 'wasm')?.kernelFunc;
   if (!transpose) throw new Error('model: the wasm backend has no Transpose kernel');
-  const swapLastTwo = (x: TensorInfo, backend: WasmBackend): TensorInfo => {
+  const swapLastTwo = (x: TensorInfo, backend: KernelBackend): TensorInfo => {
     const perm = x.shape.map((_, i) => i);
     const r = perm.length;
     [perm[r - 2], perm[r - 1]] = [r - 1, r - 2];
@@ -25,7 +24,7 @@ export function installWasmMatMulFix(): void {
       const attrs = args.attrs ?? {};
       const { a, b } = args.inputs;
       if ((!attrs.transposeA && !attrs.transposeB) || !a || !b) return fast(args);
-      const backend = args.backend as WasmBackend;
+      const backend = args.backend as KernelBackend;
       const at = attrs.transposeA ? swapLastTwo(a, backend) : a;
       const bt = attrs.transposeB ? swapLastTwo(b, backend) : b;
       try {
