@@ -1,4 +1,9 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { SQL_ERROR_EXIT, SqlError } from '../lib/catalog/sql-error.js';
 import { UserError } from '../lib/errors.js';
+
+/** Exit codes of errors a worker raised: a failure crosses Temporal typed by its class name only. */
+const EXIT_CODE_OF_FAILURE: Readonly<Record<string, number>> = { [SqlError.name]: SQL_ERROR_EXIT };
 
 /** One line for the user: the innermost cause's message (Temporal wraps failures in layers). */
 export function failureLine(error: unknown): string {
@@ -16,6 +21,9 @@ export function exitCodeOf(error: unknown): number {
   let current: unknown = error;
   while (current instanceof Error) {
     if (current instanceof UserError) return current.exitCode;
+    const remote =
+      current instanceof ApplicationFailure ? EXIT_CODE_OF_FAILURE[current.type ?? ''] : undefined;
+    if (remote !== undefined) return remote;
     current = current.cause;
   }
   return 1;

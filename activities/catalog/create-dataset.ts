@@ -1,5 +1,6 @@
 import { INTEGER, VARCHAR } from '@duckdb/node-api';
 import type { Sandbox } from '../../lib/catalog/sandbox.js';
+import { SqlError, withoutExcerpt } from '../../lib/catalog/sql-error.js';
 import { quoteLiteral } from '../../lib/catalog/sql-quote.js';
 import { datasetContentHash } from '../../lib/dataset/content-hash.js';
 import { datasetLayout, type DatasetManifest } from '../../lib/dataset/manifest.js';
@@ -122,16 +123,25 @@ export function createCreateDataset(deps: ActivityDeps) {
 
 async function selectMembers(sandbox: Sandbox, query: string): Promise<Members> {
   const body = query.trim().replace(/;+\s*$/, '');
-  if (body === '') throw new UserError('dataset: --query is empty');
-  await sandbox.query(body); // the guard: one read-only statement, or a clear error
-  const columns = (await sandbox.query(`SELECT * FROM (\n${body}\n) LIMIT 0`)).columnNames();
+  if (body === '') throw new SqlError('dataset: the query is empty');
+  // Bound, not run: one read-only statement, or DuckDB's message about the user's own text.
+  const columns = await sandbox.columns(body).catch((error: unknown) => {
+    throw ownError(error, (message) => message);
+  });
   if (!columns.includes('image_id'))
-    throw new UserError(
+    throw new SqlError(
       `dataset: the query must return an image_id column, got ${columns.join(', ') || 'no columns'}`,
     );
+  // One whole read-only statement in parentheses: it cannot close them (its own are balanced),
+  // and what it returns is only read for distinct ids that must be committed images.
   const selected = `SELECT DISTINCT image_id FROM (\n${body}\n)`;
+  // Errors when running are the user's query's, but DuckDB's excerpt would show ours.
+  const run = (sql: string) =>
+    sandbox.query(sql).catch((error: unknown) => {
+      throw ownError(error, withoutExcerpt);
+    });
   const unknown = (
-    await sandbox.query(
+    await run(
       `SELECT count(*), min(image_id) FROM (${selected}) s WHERE image_id NOT IN (SELECT image_id FROM images)`,
     )
   ).getRowsJS()[0];
@@ -139,7 +149,7 @@ async function selectMembers(sandbox: Sandbox, query: string): Promise<Members> 
     throw new UserError(
       `dataset: the query returned ${Number(unknown?.[0])} ids that are not committed images, e.g. "${String(unknown?.[1])}"`,
     );
-  const reader = await sandbox.query(`SELECT i.image_id, i.sha256, i.batch_key, i.record_index,
+  const reader = await run(`SELECT i.image_id, i.sha256, i.batch_key, i.record_index,
       b.records AS batch_records, b.sha256 AS batch_sha256, l.label, l.source AS label_source
     FROM (${selected}) s
     JOIN images i USING (image_id)
@@ -160,6 +170,12 @@ async function selectMembers(sandbox: Sandbox, query: string): Promise<Members> 
   } as unknown as Members;
   if (members.image_id.length === 0) throw new UserError('dataset: the query selected no images');
   return members;
+}
+
+/** A sandbox's SqlError as the dataset query's (a limit's message stays as it is). */
+function ownError(error: unknown, message: (reason: string) => string): unknown {
+  if (!(error instanceof SqlError) || error.reason === undefined) return error;
+  return new SqlError(`dataset: the query: ${message(error.reason)}`, error.reason);
 }
 
 function classList(given: readonly string[] | null, labels: readonly (string | null)[]): string[] {

@@ -8,6 +8,7 @@ import { publishJson, readJson } from '../../lib/lake/json-object.js';
 import type { ActivityDeps } from '../deps.js';
 import { putParquet } from '../put-parquet.js';
 import { openCatalog } from '../catalog/snapshot.js';
+import { spliceExpression } from '../../lib/catalog/sql-fragment.js';
 
 export interface PlanScoreInput {
   readonly lakeUri: string;
@@ -52,33 +53,39 @@ export function createPlanScore(deps: ActivityDeps) {
     // strings were the plan's main cost).
     let files: [string[], number[], string[], number[][]];
     try {
-      // The selected rows of the images view: filtered in place (a join back to images by id cost
-      // three times as much), a user's predicate alone in its own SELECT over the view.
-      let selected: string;
-      let params: Record<string, string | number> = { model: card.id };
-      if (input.dataset !== null) {
-        const d = await resolveDataset(lake, input.dataset);
-        selected = `SELECT * FROM images WHERE image_id IN
-          (SELECT image_id FROM dataset_members WHERE dataset = $name AND version = $version)`;
-        params = { name: d.name, version: d.version };
-      } else if (input.where !== null) {
-        await sandbox.query(`SELECT image_id FROM images WHERE (\n${input.where}\n) LIMIT 0`); // the guard, and a clear error
-        selected = `SELECT * FROM images WHERE (\n${input.where}\n)`;
-        params = {};
-      } else {
-        selected = `SELECT * FROM images WHERE image_id NOT IN (SELECT image_id FROM predictions WHERE model_id = $model)`;
-      }
       const unscored = input.onlyUnscored
         ? 'WHERE s.image_id NOT IN (SELECT image_id FROM predictions WHERE model_id = $scoredBy)'
         : '';
+      // The selected rows of the images view: filtered in place (a join back to images by id cost
+      // three times as much), a user's predicate alone in its own SELECT over the view.
+      const planOf = (selected: string) =>
+        `SELECT s.batch_key, any_value(b.records), any_value(b.sha256), list(s.record_index ORDER BY s.record_index)
+         FROM (${selected}) s JOIN batches b ON b.key = s.batch_key
+         ${unscored}
+         GROUP BY s.batch_key ORDER BY s.batch_key`;
+      let statement: string;
+      let params: Record<string, string | number> = { model: card.id };
+      if (input.dataset !== null) {
+        const d = await resolveDataset(lake, input.dataset);
+        statement = planOf(`SELECT * FROM images WHERE image_id IN
+          (SELECT image_id FROM dataset_members WHERE dataset = $name AND version = $version)`);
+        params = { name: d.name, version: d.version };
+      } else if (input.where !== null) {
+        // Proven to be the plan's own statement with one expression as the filter.
+        statement = await spliceExpression(
+          sandbox,
+          (filter) => planOf(`SELECT * FROM images WHERE ${filter}`),
+          input.where,
+          'score: the filter',
+        );
+        params = {};
+      } else {
+        statement = planOf(
+          'SELECT * FROM images WHERE image_id NOT IN (SELECT image_id FROM predictions WHERE model_id = $model)',
+        );
+      }
       const result = (
-        await sandbox.query(
-          `SELECT s.batch_key, any_value(b.records), any_value(b.sha256), list(s.record_index ORDER BY s.record_index)
-           FROM (${selected}) s JOIN batches b ON b.key = s.batch_key
-           ${unscored}
-           GROUP BY s.batch_key ORDER BY s.batch_key`,
-          input.onlyUnscored ? { ...params, scoredBy: card.id } : params,
-        )
+        await sandbox.query(statement, input.onlyUnscored ? { ...params, scoredBy: card.id } : params)
       ).getColumnsJS();
       // No rows: DuckDB gives no columns at all.
       files = (result.length === 0 ? [[], [], [], []] : result) as typeof files;
@@ -86,6 +93,7 @@ export function createPlanScore(deps: ActivityDeps) {
       sandbox.close();
     }
     const [batchKeys, batchRecords, batchSha256s, memberRecords] = files;
+    checkDistinct(batchKeys, memberRecords);
     const file: number[] = [];
     const recordIndex: number[] = [];
     memberRecords.forEach((records, f) => {
@@ -135,6 +143,17 @@ export function createPlanScore(deps: ActivityDeps) {
     };
     return publishJson(lake, runKey, run);
   };
+}
+
+/** Refuses a selection that names an image twice (each record of a batch file is one image), before anything is written. */
+function checkDistinct(batchKeys: readonly string[], memberRecords: readonly number[][]): void {
+  memberRecords.forEach((records, f) => {
+    for (let i = 1; i < records.length; i++)
+      if (records[i]! <= records[i - 1]!)
+        throw new Error(
+          `score: the selection holds record ${records[i]} of ${batchKeys[f]} twice; nothing was written`,
+        );
+  });
 }
 
 /** Below this many images a partition costs more in fixed work than balancing gains. */

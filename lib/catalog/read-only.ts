@@ -1,8 +1,5 @@
 import { StatementType, type DuckDBConnection, type DuckDBPreparedStatement } from '@duckdb/node-api';
-import { UserError } from '../errors.js';
-
-/** Exit code of a refused or failed query (`imagelake sql`). */
-export const SQL_ERROR_EXIT = 2;
+import { SqlError } from './sql-error.js';
 
 const READS = new Set([StatementType.SELECT, StatementType.EXPLAIN]);
 const SKIP = String.raw`(?:\s+|--[^\n]*(?:\n|$)|/\*[\s\S]*?\*/)*`;
@@ -36,18 +33,18 @@ export async function prepareReadOnly(
 async function prepareOne(connection: DuckDBConnection, sql: string): Promise<DuckDBPreparedStatement> {
   try {
     const statements = await connection.extractStatements(sql);
-    if (statements.count !== 1)
-      throw new UserError(`sql: one statement expected, got ${statements.count}`, SQL_ERROR_EXIT);
+    if (statements.count !== 1) throw SqlError.of(`one statement expected, got ${statements.count}`);
     return await statements.prepare(0);
   } catch (error) {
-    if (error instanceof UserError) throw error;
-    throw new UserError(`sql: ${(error as Error).message}`, SQL_ERROR_EXIT, { cause: error });
+    if (error instanceof SqlError) throw error;
+    // DuckDB's own message, its excerpt being the user's statement; not as a cause, which the
+    // CLI would print instead (a failure's innermost cause is its line).
+    throw SqlError.of((error as Error).message);
   }
 }
 
-function refused(what: string): UserError {
-  return new UserError(
-    `sql: only reads are allowed (SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN), got ${what}`,
-    SQL_ERROR_EXIT,
+function refused(what: string): SqlError {
+  return SqlError.of(
+    `only reads are allowed (SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN), got ${what}`,
   );
 }

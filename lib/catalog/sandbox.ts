@@ -1,18 +1,27 @@
 import { DuckDBInstance, type DuckDBConnection, type DuckDBResultReader } from '@duckdb/node-api';
-import { UserError } from '../errors.js';
-import { prepareReadOnly, SQL_ERROR_EXIT } from './read-only.js';
+import { DEFAULT_LABEL_PRECEDENCE } from '../config.js';
+import { prepareReadOnly } from './read-only.js';
 import type { LakeSnapshot } from './snapshot.js';
+import { SqlError } from './sql-error.js';
 import { quoteLiteral } from './sql-quote.js';
 import { TABLE_NAMES } from './tables.js';
-import { DEFAULT_LABEL_PRECEDENCE } from '../config.js';
 import { catalogDefinitions, definitionsFor, runDefinitions, type CatalogDefinition } from './views.js';
 
 /** A DuckDB connection that can read the catalog's own files and nothing else. */
 export interface Sandbox {
   /** Runs one read-only statement with bound parameters. */
   query(sql: string, params?: Record<string, string | number | boolean | null>): Promise<DuckDBResultReader>;
+  /** Binds one read-only statement without running it: its column names, or why it cannot run. */
+  columns(sql: string): Promise<string[]>;
+  /** DuckDB's parse tree of SQL text (json_serialize_sql): parsed only, never bound or run. */
+  parse(sql: string): Promise<ParsedSql>;
   close(): void;
 }
+
+/** What json_serialize_sql answers: the statements' trees, or why the text does not parse. */
+export type ParsedSql =
+  | { readonly error: false; readonly statements: readonly unknown[] }
+  | { readonly error: true; readonly error_message: string; readonly position?: string };
 
 export interface SandboxOptions {
   /**
@@ -66,22 +75,33 @@ export async function openSandbox(
       if (params) statement.bind(params);
       return await statement.runAndReadAll();
     } catch (error) {
-      throw new UserError(`sql: ${(error as Error).message}`, SQL_ERROR_EXIT, { cause: error });
+      throw SqlError.of((error as Error).message);
+    }
+  };
+  /** Runs `fn` over `sql` once the views it names are defined (all of them, not lazy). */
+  const withViews = async <T>(sql: string, fn: () => Promise<T>): Promise<T> => {
+    if (!options.lazy || defined.size === definitions.length) return fn();
+    await define(definitionsFor(definitions, sql, defined));
+    try {
+      return await fn();
+    } catch (error) {
+      // A name the text does not spell out (query_table('...'), a catalog listing): define
+      // the rest and try once more; a statement that still fails says why.
+      if (!/Catalog Error/.test((error as Error).message)) throw error;
+      await define(definitions.filter((d) => !defined.has(d.name)));
+      return fn();
     }
   };
   return {
-    async query(sql, params) {
-      if (!options.lazy || defined.size === definitions.length) return run(sql, params);
-      await define(definitionsFor(definitions, sql, defined));
-      try {
-        return await run(sql, params);
-      } catch (error) {
-        // A name the text does not spell out (query_table('...'), a catalog listing): define
-        // the rest and try once more; a statement that still fails says why.
-        if (!/Catalog Error/.test((error as Error).message)) throw error;
-        await define(definitions.filter((d) => !defined.has(d.name)));
-        return run(sql, params);
-      }
+    query: (sql, params) => withViews(sql, () => run(sql, params)),
+    columns: (sql) =>
+      withViews(sql, async () => {
+        const statement = await prepareReadOnly(open, sql);
+        return Array.from({ length: statement.columnCount }, (_, i) => statement.columnName(i));
+      }),
+    async parse(sql) {
+      const reader = await open.runAndReadAll('SELECT json_serialize_sql($sql::VARCHAR)', { sql });
+      return JSON.parse(String(reader.getRowsJS()[0]?.[0])) as ParsedSql;
     },
     close() {
       open.closeSync();
