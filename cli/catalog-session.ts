@@ -21,7 +21,7 @@ export async function withCatalog<T>(
   const lake = openLake(lakeUri);
   try {
     const snapshot = await loadSnapshot(lake, new MetadataMirror(join(config.cacheDir, 'metadata')));
-    const sandbox = await openSandbox(snapshot, config.labelPrecedence);
+    const sandbox = await openSandbox(snapshot, config.labelPrecedence, { limits: config.queryLimits });
     try {
       return await fn({ lake, snapshot, sandbox });
     } finally {

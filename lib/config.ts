@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { queryLimitsFrom, type QueryLimits } from './catalog/query-limits.js';
 
 /** Every setting of imagelake, from environment variables, each with its default. */
 export interface Config {
@@ -24,6 +25,13 @@ export interface Config {
    * (the `labels` view). Default `human,ingest`.
    */
   readonly labelPrecedence: readonly string[];
+  /**
+   * What one catalog query may cost (`sql`, `dataset create --query`, `score --where`, and the
+   * workers' own catalog queries); over a limit the query stops with a message naming it.
+   * IMAGELAKE_SQL_MEMORY_LIMIT: DuckDB memory per query session, nothing spilled to disk. Default `1GB`.
+   * IMAGELAKE_SQL_TIMEOUT: seconds one statement may run. Default 300.
+   */
+  readonly queryLimits: QueryLimits;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -39,6 +47,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     temporalPort: port(env.IMAGELAKE_TEMPORAL_PORT, 7233, 'IMAGELAKE_TEMPORAL_PORT'),
     minioPort: port(env.IMAGELAKE_MINIO_PORT, 9000, 'IMAGELAKE_MINIO_PORT'),
     labelPrecedence: precedence(env.IMAGELAKE_LABEL_PRECEDENCE),
+    queryLimits: queryLimitsFrom(env),
   };
 }
 

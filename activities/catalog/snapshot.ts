@@ -12,5 +12,11 @@ export async function openCatalog(
   lake: Lake,
 ): Promise<{ snapshot: LakeSnapshot; sandbox: Sandbox }> {
   const snapshot = await loadSnapshot(lake, deps.mirror);
-  return { snapshot, sandbox: await openSandbox(snapshot, deps.config.labelPrecedence, { lazy: true }) };
+  return {
+    snapshot,
+    sandbox: await openSandbox(snapshot, deps.config.labelPrecedence, {
+      lazy: true,
+      limits: deps.config.queryLimits,
+    }),
+  };
 }

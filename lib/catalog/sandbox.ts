@@ -1,5 +1,6 @@
 import { DuckDBInstance, type DuckDBConnection, type DuckDBResultReader } from '@duckdb/node-api';
 import { DEFAULT_LABEL_PRECEDENCE } from '../config.js';
+import { DEFAULT_QUERY_LIMITS, limitOptions, withinLimits, type QueryLimits } from './query-limits.js';
 import { prepareReadOnly } from './read-only.js';
 import type { LakeSnapshot } from './snapshot.js';
 import { SqlError } from './sql-error.js';
@@ -9,7 +10,7 @@ import { catalogDefinitions, definitionsFor, runDefinitions, type CatalogDefinit
 
 /** A DuckDB connection that can read the catalog's own files and nothing else. */
 export interface Sandbox {
-  /** Runs one read-only statement with bound parameters. */
+  /** Runs one read-only statement with bound parameters, within the query limits. */
   query(sql: string, params?: Record<string, string | number | boolean | null>): Promise<DuckDBResultReader>;
   /** Binds one read-only statement without running it: its column names, or why it cannot run. */
   columns(sql: string): Promise<string[]>;
@@ -31,23 +32,27 @@ export interface SandboxOptions {
    * user's predicate; an interactive session (SHOW TABLES) wants every view there from the start.
    */
   readonly lazy?: boolean;
+  /** Memory and time one statement may use. Default DEFAULT_QUERY_LIMITS. */
+  readonly limits?: QueryLimits;
 }
 
 /**
  * Opens the catalog in its own DuckDB instance, locked down before any user text runs: file
- * access only to the snapshot's files, no extension loading, and the configuration locked so a
- * statement cannot undo it.
+ * access only to the snapshot's files, no extension loading, a memory limit with no spilling to
+ * disk, and the configuration locked so a statement cannot undo it.
  */
 export async function openSandbox(
   snapshot: LakeSnapshot,
   precedence = DEFAULT_LABEL_PRECEDENCE,
   options: SandboxOptions = {},
 ): Promise<Sandbox> {
+  const limits = options.limits ?? DEFAULT_QUERY_LIMITS;
   const instance = await DuckDBInstance.create(':memory:', {
     autoload_known_extensions: 'false',
     autoinstall_known_extensions: 'false',
     allow_community_extensions: 'false',
     threads: '2',
+    ...limitOptions(limits),
   });
   let connection: DuckDBConnection | undefined;
   const definitions = catalogDefinitions(snapshot, precedence);
@@ -69,12 +74,14 @@ export async function openSandbox(
     throw error;
   }
   const open = connection;
+  const limited = <T>(statement: () => Promise<T>) => withinLimits(limits, () => open.interrupt(), statement);
   const run = async (sql: string, params: Parameters<Sandbox['query']>[1]) => {
     const statement = await prepareReadOnly(open, sql);
     try {
       if (params) statement.bind(params);
-      return await statement.runAndReadAll();
+      return await limited(() => statement.runAndReadAll());
     } catch (error) {
+      if (error instanceof SqlError) throw error;
       throw SqlError.of((error as Error).message);
     }
   };
@@ -100,7 +107,9 @@ export async function openSandbox(
         return Array.from({ length: statement.columnCount }, (_, i) => statement.columnName(i));
       }),
     async parse(sql) {
-      const reader = await open.runAndReadAll('SELECT json_serialize_sql($sql::VARCHAR)', { sql });
+      const reader = await limited(() =>
+        open.runAndReadAll('SELECT json_serialize_sql($sql::VARCHAR)', { sql }),
+      );
       return JSON.parse(String(reader.getRowsJS()[0]?.[0])) as ParsedSql;
     },
     close() {
