@@ -1,6 +1,7 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { openIdxPair, type IdxPair } from '../../lib/idx/index.js';
 import { NotFoundError, type Lake } from '../../lib/lake/lake.js';
+import { LocalLake } from '../../lib/lake/local-lake.js';
 import type { PlanChunk } from '../../lib/ingest/plan.js';
 import type { IngestSource } from '../../lib/ingest/source.js';
 import type { ActivityDeps } from '../deps.js';
@@ -60,7 +61,7 @@ const SMALL_FILE_BYTES = 256 * 1024;
  * in the source is refused, not waited on.
  */
 function readItem(root: Lake, ref: string): Uint8Array | Promise<Uint8Array> {
-  const path = root.localPath(ref);
+  const path = root instanceof LocalLake ? root.filePath(ref) : undefined;
   if (!path) return root.get(ref);
   let fd: number;
   try {
