@@ -21,7 +21,12 @@ export interface BatchExpectation {
  * "successfully" with fewer records, and a flipped byte is not always caught by deflate.
  */
 export function verifyImageBatch(data: Buffer, expected: BatchExpectation): void {
-  const name = `batch "${expected.key}"`;
+  verifyContainer(data, expected, 'batch');
+}
+
+/** verifyImageBatch for any container file the lake records: `what` names it in messages. */
+export function verifyContainer(data: Buffer, expected: BatchExpectation, what: string): void {
+  const name = `${what} "${expected.key}"`;
   const actual = createHash('sha256').update(data).digest('hex');
   if (actual !== expected.sha256.toLowerCase()) {
     throw new Error(
@@ -76,6 +81,20 @@ export function readImageBatch(data: Buffer, name = 'batch'): ImageRecord[] {
   return readRecords<ImageRecord>(data, name, imageType);
 }
 
+/**
+ * The records of an Avro object container file as `reader` reads them (schema resolution from the
+ * file's writer schema); with a range, only the blocks holding it are decoded (others are holes).
+ * No sha256 or count check: call verifyContainer first.
+ */
+export function readContainerRecords<T>(
+  data: Buffer,
+  name: string,
+  reader: avro.Type,
+  range?: RecordRange,
+): T[] {
+  return readRecords<T>(data, name, reader, range);
+}
+
 function readRecords<T>(data: Buffer, name: string, reader: avro.Type, range?: RecordRange): T[] {
   const { header, blocks } = parseContainer(data, name);
   const resolver = resolverFor(reader, header.schema, name);
@@ -128,9 +147,14 @@ function resolverFor(reader: avro.Type, schema: string, name: string): Resolver 
     resolver = writer.equals(reader) ? undefined : reader.createResolver(writer);
   } catch (error) {
     throw new Error(
-      `avro: ${name} was written with a schema we cannot read as Image: ${(error as Error).message}`,
+      `avro: ${name} was written with a schema we cannot read as ${readerName(reader)}: ${(error as Error).message}`,
     );
   }
   if (known.size < 100) known.set(schema, resolver);
   return resolver;
+}
+
+/** The record name of a reader type (`imagelake.Image` reads as Image). */
+function readerName(reader: avro.Type): string {
+  return (reader.name ?? 'its reader schema').split('.').pop()!;
 }

@@ -1,8 +1,16 @@
-export { encodeImageBatch, type EncodeImageBatchOptions } from './encode.js';
+export {
+  encodeContainer,
+  encodeImageBatch,
+  type ContainerContent,
+  type EncodeContainerOptions,
+  type EncodeImageBatchOptions,
+} from './encode.js';
 export {
   decodeImageBatch,
   decodeImagePixels,
+  readContainerRecords,
   readImageBatch,
+  verifyContainer,
   verifyImageBatch,
   type BatchExpectation,
   type RecordRange,
