@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { LAKE_OPTION, lakeUriOf } from '../options.js';
+import { LAKE_OPTION, lakeUriOf, positiveInt } from '../options.js';
 import { loadConfig } from '../../lib/config.js';
 import { parseReferencePeriod } from '../../lib/drift/reference-period.js';
 import { withTemporal } from '../../lib/temporal/session.js';
@@ -12,7 +12,7 @@ export function registerDrift(program: Command): void {
       'compare predicted classes and image statistics of a window with the training set or an earlier period (PSI, chi-square)',
     )
     .option('--model <model>', 'model id or alias', 'production')
-    .option('--window <hours>', 'predictions scored in the last N hours', '24')
+    .option('--window <hours>', 'predictions scored in the last N hours', positiveInt, 24)
     .option('--run <scoreRun>', 'the predictions of one score run instead')
     .option(
       '--reference <period>',
@@ -26,7 +26,7 @@ export function registerDrift(program: Command): void {
     .action(
       async (flags: {
         model: string;
-        window: string;
+        window: number;
         run?: string;
         reference: string;
         warn: number;
@@ -45,7 +45,7 @@ export function registerDrift(program: Command): void {
               {
                 lakeUri,
                 model: flags.model,
-                ...(flags.run ? { scoreRun: flags.run } : { windowHours: Number(flags.window) }),
+                ...(flags.run ? { scoreRun: flags.run } : { windowHours: flags.window }),
                 thresholds: { warn: flags.warn, alert: flags.alert },
                 referencePeriod,
               },
