@@ -1,4 +1,5 @@
 import type { ImagePixels } from '../avro/image-type.js';
+import { BudgetLru } from '../util/budget-lru.js';
 
 /**
  * Decoded batch files kept for later passes over them: the epochs and validation of a training,
@@ -7,23 +8,18 @@ import type { ImagePixels } from '../avro/image-type.js';
  * sha256 (the content the reader checked); past the byte budget the least recently used files go.
  */
 export class BatchCache {
-  readonly #files = new Map<string, readonly ImagePixels[]>();
-  #bytes = 0;
+  readonly #files: BudgetLru<readonly ImagePixels[]>;
 
-  constructor(readonly budgetBytes: number) {}
+  constructor(readonly budgetBytes: number) {
+    this.#files = new BudgetLru(budgetBytes);
+  }
 
   has(key: string): boolean {
     return this.#files.has(key);
   }
 
   get(key: string): readonly ImagePixels[] | undefined {
-    const images = this.#files.get(key);
-    if (images) {
-      // most recently used last: a Map keeps insertion order
-      this.#files.delete(key);
-      this.#files.set(key, images);
-    }
-    return images;
+    return this.#files.get(key);
   }
 
   /**
@@ -35,26 +31,19 @@ export class BatchCache {
   offer(key: string, images: readonly ImagePixels[]): void {
     if (this.#files.has(key)) return;
     const bytes = sizeOf(images);
-    const pixelBytes = images.reduce((sum, i) => sum + i.pixels.length, 0);
     if (bytes > this.budgetBytes) return;
-    for (const [oldest, old] of this.#files) {
-      if (this.#bytes + bytes <= this.budgetBytes) break;
-      this.#files.delete(oldest);
-      this.#bytes -= sizeOf(old);
-    }
-    const all = Buffer.allocUnsafeSlow(pixelBytes);
+    const all = Buffer.allocUnsafeSlow(images.reduce((sum, i) => sum + i.pixels.length, 0));
     let at = 0;
     const kept = images.map(({ image_id, width, height, pixels }) => {
       all.set(pixels, at);
       at += pixels.length;
       return { image_id, width, height, pixels: all.subarray(at - pixels.length, at) };
     });
-    this.#files.set(key, kept);
-    this.#bytes += bytes;
+    this.#files.set(key, kept, bytes);
   }
 
   get bytes(): number {
-    return this.#bytes;
+    return this.#files.bytes;
   }
 
   get files(): number {
