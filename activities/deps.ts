@@ -4,6 +4,7 @@ import { MetadataMirror } from '../lib/catalog/mirror.js';
 import { BatchCache } from '../lib/dataset/batch-cache.js';
 import type { Config } from '../lib/config.js';
 import { LakeRegistry } from '../lib/lake/lake-registry.js';
+import { Memo } from '../lib/util/memo.js';
 
 /** What activities need from the outside world; the worker builds it once and injects it. */
 export interface ActivityDeps {
@@ -13,8 +14,11 @@ export interface ActivityDeps {
   readonly mirror: MetadataMirror;
   /** The worker's in-memory DuckDB, created on first use; take a connection per task. */
   duckdb(): Promise<DuckDBInstance>;
-  /** Per-worker memo of values derived from committed lake state (keyed by what they depend on). */
-  readonly memo: Map<string, Promise<unknown>>;
+  /**
+   * Per-worker memo of values costly to build again (a lake's committed hashes, loaded models,
+   * decoded IDX files), within a byte budget, least recently used out; models are disposed.
+   */
+  readonly memo: Memo;
   /**
    * Decoded training batch files, shared by the trainings this worker runs: the trials of a sweep
    * on one dataset decode its files once per worker, not once per trial.
@@ -24,6 +28,8 @@ export interface ActivityDeps {
 
 /** The decoded-pixels budget of a worker's training cache: about 680,000 images of 28x28. */
 const TRAINING_CACHE_BYTES = 512 * 2 ** 20;
+/** The memo's budget: a lake of about four million images' hashes, or a few IDX files and models. */
+const MEMO_BYTES = 512 * 2 ** 20;
 
 export function createActivityDeps(config: Config, env: NodeJS.ProcessEnv = process.env): ActivityDeps {
   let instance: Promise<DuckDBInstance> | undefined;
@@ -32,7 +38,7 @@ export function createActivityDeps(config: Config, env: NodeJS.ProcessEnv = proc
     lakes: new LakeRegistry(env),
     mirror: new MetadataMirror(join(config.cacheDir, 'metadata')),
     duckdb: () => (instance ??= DuckDBInstance.create(':memory:', { threads: '2' })),
-    memo: new Map(),
+    memo: new Memo(MEMO_BYTES),
     trainingBatches: new BatchCache(TRAINING_CACHE_BYTES),
   };
 }

@@ -11,7 +11,7 @@ import { resolveModel } from '../../lib/registry/resolve-model.js';
 import type { ActivityDeps } from '../deps.js';
 import { memberLocations } from '../member-locations.js';
 import { membersFile } from '../../lib/dataset/members.js';
-import { loadRegisteredModel } from '../models/load-registered.js';
+import { withRegisteredModel } from '../models/load-registered.js';
 import { predictMembers } from '../models/predict-members.js';
 import { putParquet } from '../put-parquet.js';
 
@@ -62,8 +62,9 @@ export function createEvaluateModel(deps: ActivityDeps) {
       throw new UserError(`evaluate: the ${input.split} split of ${dataset.ref} is empty`);
     if (members.classIndex.some((c) => c < 0))
       throw new UserError(`evaluate: the ${input.split} split of ${dataset.ref} has unlabeled members`);
-    const model = await loadRegisteredModel(deps, lake, card);
-    const { ids, probs } = await predictMembers(lake, card, model, members);
+    const { ids, probs } = await withRegisteredModel(deps, lake, card, (model) =>
+      predictMembers(lake, card, model, members),
+    );
     const labels = members.classIndex;
     const k = card.classes.length;
     const predicted = ids.map((_, i) => argMax(probs.subarray(i * k, (i + 1) * k)));

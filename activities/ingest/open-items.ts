@@ -4,6 +4,7 @@ import { NotFoundError, type Lake } from '../../lib/lake/lake.js';
 import { LocalLake } from '../../lib/lake/local-lake.js';
 import type { PlanChunk } from '../../lib/ingest/plan.js';
 import type { IngestSource } from '../../lib/ingest/source.js';
+import type { MemoKind } from '../../lib/util/memo.js';
 import type { ActivityDeps } from '../deps.js';
 import type { SourceItem } from './source-item.js';
 import { openSourceRoot } from './source-root.js';
@@ -99,16 +100,15 @@ function notARegularFile(directory: boolean): Error {
   });
 }
 
-/** IDX files are decoded once per worker (gunzip of 26 MB takes a while). */
+/** A decoded IDX pair: its pixels and labels count against the memo. */
+const DECODED_IDX = {
+  name: 'decoded-idx',
+  bytes: (idx) => idx.count * (idx.rows * idx.cols + (idx.hasLabels ? 1 : 0)),
+} satisfies MemoKind<IdxPair>;
+
+/** IDX files are decoded once per worker while they stay in the memo (gunzip of 26 MB takes a while). */
 function cachedIdx(deps: ActivityDeps, images: string, labels: string | null): Promise<IdxPair> {
-  const key = `idx:${images}:${labels}`;
-  let pair = deps.memo.get(key) as Promise<IdxPair> | undefined;
-  if (!pair) {
-    pair = openIdxPair(images, labels);
-    deps.memo.set(key, pair);
-    pair.catch(() => deps.memo.delete(key));
-  }
-  return pair;
+  return deps.memo.get(DECODED_IDX, `${images}\n${labels}`, () => openIdxPair(images, labels));
 }
 
 /** An IDX record as a binary PGM, so it goes through the one normalization path like any file. */

@@ -11,7 +11,7 @@ import {
 import { predictionRows } from '../../lib/score/prediction-rows.js';
 import type { ActivityDeps } from '../deps.js';
 import { memberLocations } from '../member-locations.js';
-import { loadRegisteredModel } from '../models/load-registered.js';
+import { withRegisteredModel } from '../models/load-registered.js';
 import { predictMembers } from '../models/predict-members.js';
 import { putParquet } from '../put-parquet.js';
 
@@ -36,8 +36,9 @@ export function createScorePartition(deps: ActivityDeps) {
     const run = (await readJson<ScoreRun>(lake, scoreLayout.run(input.runId)))!;
     const card = await resolveModel(lake, run.modelId);
     const members = await memberLocations(deps, lake, scorePlan(run), { partition: input.partition });
-    const model = await loadRegisteredModel(deps, lake, card);
-    const { ids, probs } = await predictMembers(lake, card, model, members);
+    const { ids, probs } = await withRegisteredModel(deps, lake, card, (model) =>
+      predictMembers(lake, card, model, members),
+    );
     const key = scoreLayout.predictions(input.runId, card.id, input.partition);
     const rows = predictionRows(run, card.classes, input.partition, ids, probs);
     await putParquet(deps, lake, key, rows.columns, rows.data, rows.select);
