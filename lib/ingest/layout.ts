@@ -7,8 +7,12 @@ const partName = (chunk: number, part: number) => `c${pad(chunk, 6)}-p${pad(part
 export const ingestLayout = {
   /** The run's plan summary; written last by the plan step (its presence means the plan is complete). */
   plan: (runId: string) => `ingest/${runId}/plan.json`,
-  /** How the run's label rule covered the files listed (LabelReport); absent for IDX and no labels. */
-  labelReport: (runId: string) => `ingest/${runId}/labels.json`,
+  /**
+   * How the run's label rule covered the files listed (LabelReport), for the user: beside the
+   * committed tables, since the plan and staging go once the run is committed. Absent for IDX
+   * sources and runs without labels.
+   */
+  labelReport: (runId: string) => `meta/label_reports/${runId}.json`,
   /** The items of one chunk (a slice of the source listing). */
   planChunk: (runId: string, chunk: number) => `ingest/${runId}/plan/chunk-${pad(chunk, 6)}.json`,
   /** One Avro batch file: the normalized images of one part of a chunk. */
