@@ -4,8 +4,19 @@ import type { Lake } from '../../lib/lake/lake.js';
 import { openLake } from '../../lib/lake/open-lake.js';
 import { newestDriftCheck } from '../../lib/drift/newest.js';
 import { initBackend } from '../../lib/model/index.js';
+import { DEFAULT_REQUEST_LIMITS } from '../../lib/serve/request-limits.js';
 import { startService } from '../../lib/serve/server.js';
 import { LAKE_OPTION, positiveInt } from '../options.js';
+
+interface ServeFlags {
+  model: string;
+  host: string;
+  port: number;
+  poll: number;
+  maxImages: number;
+  maxPixels: number;
+  lake?: string;
+}
 
 export function registerServe(program: Command): void {
   program
@@ -17,8 +28,20 @@ export function registerServe(program: Command): void {
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port', positiveInt, 8080)
     .option('--poll <ms>', 'how often the alias is checked', positiveInt, 2000)
+    .option(
+      '--max-images <n>',
+      'images one request may carry (more: 413)',
+      positiveInt,
+      DEFAULT_REQUEST_LIMITS.maxImages,
+    )
+    .option(
+      '--max-pixels <n>',
+      'pixels one request may decode, summed over its images (more: 413)',
+      positiveInt,
+      DEFAULT_REQUEST_LIMITS.maxPixels,
+    )
     .option(...LAKE_OPTION)
-    .action(async (flags: { model: string; host: string; port: number; poll: number; lake?: string }) => {
+    .action(async (flags: ServeFlags) => {
       const config = loadConfig();
       const lake = openLake(flags.lake ?? config.lakeUri);
       const backend = await initBackend();
@@ -28,6 +51,7 @@ export function registerServe(program: Command): void {
         host: flags.host,
         port: flags.port,
         pollMs: flags.poll,
+        limits: { maxImages: flags.maxImages, maxPixels: flags.maxPixels },
         driftLevel: latestDrift(lake),
       });
       console.log(

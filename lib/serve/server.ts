@@ -1,10 +1,11 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { ImageRejectedError, normalizeImage } from '../image/index.js';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { ImageRejectedError } from '../image/index.js';
 import type { Lake } from '../lake/lake.js';
-import { argMax, predictProbabilities } from '../model/index.js';
 import { ServiceMetrics } from './metrics.js';
 import { ModelSlot } from './model-slot.js';
+import { predictImages } from './predict-images.js';
 import { RequestError, requestImages } from './request-images.js';
+import { DEFAULT_REQUEST_LIMITS, type RequestLimits } from './request-limits.js';
 
 export interface ServeOptions {
   readonly lake: Lake;
@@ -18,6 +19,8 @@ export interface ServeOptions {
   readonly maxBodyBytes?: number;
   /** Classes listed per prediction. Default 3. */
   readonly topK?: number;
+  /** Images and decoded pixels per request (DEFAULT_REQUEST_LIMITS: 256 images, 50,000,000 pixels). */
+  readonly limits?: Partial<RequestLimits>;
   /** The latest drift level of a model (0 ok, 1 warn, 2 alert), for /metrics. */
   readonly driftLevel?: (modelId: string) => Promise<number | undefined>;
 }
@@ -38,6 +41,7 @@ export async function startService(o: ServeOptions): Promise<RunningService> {
   const metrics = new ServiceMetrics();
   const maxBody = o.maxBodyBytes ?? 16 * 2 ** 20;
   const topK = o.topK ?? 3;
+  const limits: RequestLimits = { ...DEFAULT_REQUEST_LIMITS, ...o.limits };
   let drift: number | undefined;
   const poll = setInterval(() => {
     void slot.refresh();
@@ -50,13 +54,22 @@ export async function startService(o: ServeOptions): Promise<RunningService> {
 
   const server = createServer((req, res) => {
     const started = performance.now();
+    // The client leaving before its answer (the connection closes) stops the request's work.
+    const left = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) left.abort(new Error('serve: the client closed the connection'));
+    });
+    const observe = (status: number) => {
+      if (req.url?.startsWith('/v1/')) metrics.observe(status, (performance.now() - started) / 1000);
+    };
     const reply = (status: number, body: unknown, type = 'application/json') => {
       res.writeHead(status, { 'content-type': type });
       res.end(type === 'application/json' ? JSON.stringify(body) : String(body));
-      if (req.url?.startsWith('/v1/')) metrics.observe(status, (performance.now() - started) / 1000);
+      observe(status);
     };
-    handle(req, res, reply).catch((error: unknown) => {
-      if (error instanceof RequestError) reply(error.status, { error: error.message });
+    handle(req, reply, left.signal).catch((error: unknown) => {
+      if (left.signal.aborted) observe(CLIENT_CLOSED);
+      else if (error instanceof RequestError) reply(error.status, { error: error.message });
       else if (error instanceof ImageRejectedError)
         reply(400, { error: `image rejected: ${error.reason}: ${error.message}` });
       else reply(500, { error: (error as Error).message });
@@ -65,8 +78,8 @@ export async function startService(o: ServeOptions): Promise<RunningService> {
 
   async function handle(
     req: IncomingMessage,
-    res: ServerResponse,
     reply: (s: number, b: unknown, t?: string) => void,
+    signal: AbortSignal,
   ) {
     if (req.method === 'GET' && req.url === '/healthz')
       return reply(slot.modelId ? 200 : 503, {
@@ -78,29 +91,11 @@ export async function startService(o: ServeOptions): Promise<RunningService> {
       return reply(200, metrics.render(slot.modelId, drift), 'text/plain; version=0.0.4');
     if (req.url !== '/v1/predict') return reply(404, { error: `no route ${req.method} ${req.url}` });
     if (req.method !== 'POST') return reply(405, { error: 'use POST' });
-    const images = requestImages(req.headers['content-type'], await readBody(req, maxBody));
-    const result = await slot.use(async ({ card, model }) => {
-      const { width, height } = card.input;
-      const x = new Float32Array(images.length * width * height);
-      for (const [i, bytes] of images.entries()) {
-        const n = await normalizeImage(bytes, { width, height });
-        for (let p = 0; p < n.pixels.length; p++) x[i * width * height + p] = n.pixels[p]! / 255;
-      }
-      const probs = predictProbabilities(model, { x, n: images.length });
-      const k = card.classes.length;
-      return {
-        model: card.id,
-        predictions: images.map((_, i) => {
-          const row = Array.from(probs.subarray(i * k, (i + 1) * k));
-          const best = argMax(row);
-          const top = row
-            .map((p, c) => ({ class: c, name: card.classes[c] ?? String(c), probability: p }))
-            .sort((a, b) => b.probability - a.probability)
-            .slice(0, topK);
-          return { class: best, name: card.classes[best] ?? String(best), probability: row[best], top };
-        }),
-      };
-    });
+    const images = requestImages(req.headers['content-type'], await readBody(req, maxBody), limits.maxImages);
+    const result = await slot.use(async (loaded) => ({
+      model: loaded.card.id,
+      predictions: await predictImages(images, loaded, { maxPixels: limits.maxPixels, topK, signal }),
+    }));
     reply(200, result);
   }
 
@@ -122,6 +117,9 @@ export async function startService(o: ServeOptions): Promise<RunningService> {
       }),
   };
 }
+
+/** The status counted for a request whose client left before the answer (nginx's convention). */
+const CLIENT_CLOSED = 499;
 
 function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {

@@ -5,11 +5,9 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { findFashionMnist, openIdxPair } from '../../lib/idx/index.js';
 import { LocalLake } from '../../lib/lake/index.js';
-import { buildModel, initBackend, saveModel } from '../../lib/model/index.js';
-import { moveAlias } from '../../lib/registry/aliases.js';
-import { registryLayout } from '../../lib/registry/layout.js';
-import type { ModelCard } from '../../lib/registry/model-card.js';
+import { initBackend } from '../../lib/model/index.js';
 import { startService } from '../../lib/serve/server.js';
+import { registerUntrainedModel } from '../serve/untrained-model.js';
 import { figure, type Benchmark } from './harness.js';
 
 const REQUESTS = 2000;
@@ -44,22 +42,7 @@ export const benchmark: Benchmark = {
     await initBackend();
     const root = mkdtempSync(join(tmpdir(), 'imagelake-bench-serve-'));
     const lake = new LocalLake(root);
-    const id = 'mlp-benchbenchbench1';
-    const artifacts = await saveModel(buildModel('mlp', { width: 28, height: 28, classes: 10 }, 1));
-    await lake.put(registryLayout.modelJson(id), artifacts.modelJson);
-    await lake.put(registryLayout.weights(id), artifacts.weights);
-    const card = {
-      kind: 'model',
-      id,
-      arch: 'mlp',
-      classes: [...'0123456789'],
-      input: { width: 28, height: 28 },
-      artifacts: { modelJson: registryLayout.modelJson(id), weights: registryLayout.weights(id) },
-      curves: [],
-      dataset: { ref: 'bench@1' },
-    } as unknown as ModelCard;
-    await lake.put(registryLayout.manifest(id), JSON.stringify(card));
-    await moveAlias(lake, 'production', id, 'bench');
+    await registerUntrainedModel(lake, 'mlp-benchbenchbench1');
     const fm = findFashionMnist();
     const png = await sharp((await openIdxPair(fm.testImages, null)).image(0), {
       raw: { width: 28, height: 28, channels: 1 },
