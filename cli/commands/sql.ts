@@ -47,7 +47,7 @@ export function registerSql(program: Command): void {
         if (flags.viewsScript) return `${catalogScript(snapshot, config.labelPrecedence).join(';\n')};\n`;
         if (flags.schema)
           return schemaText(async (view) => (await sandbox.query(`DESCRIBE ${view}`)).getRowsJS());
-        return formatResult(await sandbox.query(query!), flags.format, arrowIpcFor(flags.output));
+        return formatResult(await sandbox.read(query!), flags.format, arrowIpcFor(flags.output));
       });
       if (flags.output !== undefined) await writeFile(flags.output, out);
       else process.stdout.write(out);

@@ -16,12 +16,29 @@ export const QUERY_LIMIT_ENV = {
 
 export const DEFAULT_QUERY_LIMITS: QueryLimits = { memory: '1GB', timeoutSeconds: 300 };
 
-const SIZE = /^\s*\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$/i;
+const UNITS: Readonly<Record<string, number>> = {
+  b: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  tb: 1e12,
+  kib: 2 ** 10,
+  mib: 2 ** 20,
+  gib: 2 ** 30,
+  tib: 2 ** 40,
+};
+
+/** Bytes of a size as DuckDB spells it (`512MB` is 512,000,000 bytes there, `512MiB` 2^29); undefined for anything else. */
+export function sizeBytes(size: string): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*$/i.exec(size);
+  const unit = m ? UNITS[m[2]!.toLowerCase()] : undefined;
+  return unit === undefined ? undefined : Number(m![1]) * unit;
+}
 
 /** The limits from the environment, refusing values DuckDB would misread. */
 export function queryLimitsFrom(env: NodeJS.ProcessEnv): QueryLimits {
   const memory = env[QUERY_LIMIT_ENV.memory]?.trim() || DEFAULT_QUERY_LIMITS.memory;
-  if (!SIZE.test(memory))
+  if (!(Number(sizeBytes(memory)) > 0))
     throw new Error(`config: ${QUERY_LIMIT_ENV.memory} must be a size such as 512MB or 2GB, got "${memory}"`);
   const timeout = env[QUERY_LIMIT_ENV.timeoutSeconds]?.trim() || String(DEFAULT_QUERY_LIMITS.timeoutSeconds);
   const timeoutSeconds = Number(timeout);

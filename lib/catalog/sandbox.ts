@@ -1,5 +1,6 @@
 import { DuckDBInstance, type DuckDBConnection, type DuckDBResultReader } from '@duckdb/node-api';
 import { DEFAULT_LABEL_PRECEDENCE } from '../config.js';
+import { readWithin } from './bounded-read.js';
 import { DEFAULT_QUERY_LIMITS, limitOptions, withinLimits, type QueryLimits } from './query-limits.js';
 import { prepareReadOnly } from './read-only.js';
 import type { LakeSnapshot } from './snapshot.js';
@@ -12,6 +13,11 @@ import { catalogDefinitions, definitionsFor, runDefinitions, type CatalogDefinit
 export interface Sandbox {
   /** Runs one read-only statement with bound parameters, within the query limits. */
   query(sql: string, params?: Record<string, string | number | boolean | null>): Promise<DuckDBResultReader>;
+  /**
+   * Runs one read-only statement whose result goes to the user, streamed: stopped when the
+   * result read exceeds the memory limit as well (see readWithin).
+   */
+  read(sql: string): Promise<DuckDBResultReader>;
   /** Binds one read-only statement without running it: its column names, or why it cannot run. */
   columns(sql: string): Promise<string[]>;
   /** DuckDB's parse tree of SQL text (json_serialize_sql): parsed only, never bound or run. */
@@ -75,11 +81,16 @@ export async function openSandbox(
   }
   const open = connection;
   const limited = <T>(statement: () => Promise<T>) => withinLimits(limits, () => open.interrupt(), statement);
-  const run = async (sql: string, params: Parameters<Sandbox['query']>[1]) => {
+  const run = async (sql: string, params: Parameters<Sandbox['query']>[1], bounded = false) => {
     const statement = await prepareReadOnly(open, sql);
     try {
       if (params) statement.bind(params);
-      return await limited(() => statement.runAndReadAll());
+      if (!bounded) return await limited(() => statement.runAndReadAll());
+      return await limited(async () => {
+        const reader = await statement.streamAndRead();
+        await readWithin(reader, limits);
+        return reader;
+      });
     } catch (error) {
       if (error instanceof SqlError) throw error;
       throw SqlError.of((error as Error).message);
@@ -101,6 +112,7 @@ export async function openSandbox(
   };
   return {
     query: (sql, params) => withViews(sql, () => run(sql, params)),
+    read: (sql) => withViews(sql, () => run(sql, undefined, true)),
     columns: (sql) =>
       withViews(sql, async () => {
         const statement = await prepareReadOnly(open, sql);

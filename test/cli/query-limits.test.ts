@@ -14,6 +14,8 @@ const limits = { IMAGELAKE_SQL_TIMEOUT: '1', IMAGELAKE_SQL_MEMORY_LIMIT: '64MB' 
 /** Without the limits these run for minutes (or until killed) and pass 3 GB: the CLI is given a minute. */
 const FOREVER = 'SELECT count(*) FROM range(1000000000000)';
 const HUNGRY = "SELECT length(string_agg(repeat('x', 1000), '')) FROM range(100000000)";
+const RESULT_TOO_BIG =
+  "imagelake: sql: the query's result needs more memory than the limit of 64MB and was stopped; narrow it (LIMIT, fewer columns) or raise the limit with IMAGELAKE_SQL_MEMORY_LIMIT=<size, e.g. 4GB>\n";
 const TIMED_OUT =
   'imagelake: sql: the query ran longer than the limit of 1 s and was stopped; raise it with IMAGELAKE_SQL_TIMEOUT=<seconds>\n';
 const OUT_OF_MEMORY =
@@ -23,6 +25,8 @@ describe('query limits', () => {
   it.each([
     [FOREVER, TIMED_OUT],
     [HUNGRY, OUT_OF_MEMORY],
+    // DuckDB's limit bounds its own work, not the result read into the command.
+    ['SELECT * FROM range(100000000)', RESULT_TOO_BIG],
   ])('imagelake sql stops %s with exit 2 and the limit it hit', async (query, message) => {
     reliability('bad-input');
     const { code, stdout, stderr } = await runCli(['sql', '--lake', lake, query], limits, 60_000);

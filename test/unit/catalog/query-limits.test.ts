@@ -64,6 +64,28 @@ describe('query limits of the sandbox', () => {
     );
   });
 
+  it('stops reading a result for the user past the memory limit, and reads one within it whole', async () => {
+    reliability('bad-input', 2);
+    const sandbox = await openSandbox(empty, undefined, { limits: { memory: '64MB', timeoutSeconds: 60 } });
+    try {
+      for (const sql of ['SELECT * FROM range(100000000)', "SELECT repeat('x', 10000) FROM range(100000)"]) {
+        const error = await sandbox.read(sql).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(error, sql).toBeInstanceOf(SqlError);
+        expect((error as Error).message).toBe(
+          "sql: the query's result needs more memory than the limit of 64MB and was stopped; narrow it (LIMIT, fewer columns) or raise the limit with IMAGELAKE_SQL_MEMORY_LIMIT=<size, e.g. 4GB>",
+        );
+      }
+      const whole = await sandbox.read("SELECT range, 'image-' || range AS id FROM range(100000)");
+      expect(whole.currentRowCount).toBe(100_000);
+      expect(whole.getRowsJS().at(-1)).toEqual([99_999n, 'image-99999']);
+    } finally {
+      sandbox.close();
+    }
+  });
+
   it('reads its limits from the environment, each with a default, and refuses values it cannot use', () => {
     reliability('bad-input', 4);
     expect(queryLimitsFrom({})).toEqual(DEFAULT_QUERY_LIMITS);
