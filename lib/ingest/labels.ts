@@ -67,12 +67,15 @@ export function parseLabelManifest(text: string, name: string): Map<string, stri
           check.problem(`${name}:${i}`, 'needs string "path" and "label"');
         else add(`${name}:${i}`, e.path, e.label);
       });
-    else
+    else {
+      for (const key of repeatedKeys(trimmed))
+        check.problem(`${name}: ${JSON.stringify(key)}`, 'a key given twice (JSON keeps only the last)');
       for (const [path, label] of Object.entries(parsed as Record<string, unknown>)) {
         const where = `${name}: ${JSON.stringify(path)}`;
         if (typeof label !== 'string') check.problem(where, 'the label must be a string');
         else add(where, path, label);
       }
+    }
   } else {
     const records = parseCsv(name, text);
     const header = (records.shift()?.fields ?? []).map((h) => h.trim().toLowerCase());
@@ -90,6 +93,22 @@ export function parseLabelManifest(text: string, name: string): Map<string, stri
   }
   check.finish();
   return new Map(check.labels);
+}
+
+/**
+ * The keys a JSON object gives more than once, which JSON.parse drops silently but the last. Every
+ * string is read in turn, so a key is a string followed by a colon, whatever the values hold.
+ */
+function repeatedKeys(json: string): string[] {
+  const seen = new Set<string>();
+  const repeated = new Set<string>();
+  for (const [, token, colon] of json.matchAll(/("(?:[^"\\]|\\.)*")(\s*:)?/g)) {
+    if (!colon) continue;
+    const key = JSON.parse(token!) as string;
+    if (seen.has(key)) repeated.add(key);
+    seen.add(key);
+  }
+  return [...repeated];
 }
 
 function normalizeRel(path: string): string {

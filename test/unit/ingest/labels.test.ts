@@ -31,6 +31,10 @@ describe('labels', () => {
     ]);
     expect([...parseLabelManifest('[{"path":"1.png","label":"dog"}]', 'm.json')]).toEqual([['1.png', 'dog']]);
     expect([...parseLabelManifest('{"1.png":"dog"}', 'm.json')]).toEqual([['1.png', 'dog']]);
+    expect([...parseLabelManifest('{"1.png":"dog \\": 1.png", "2.png": "cat"}', 'm.json')]).toEqual([
+      ['1.png', 'dog ": 1.png'],
+      ['2.png', 'cat'],
+    ]);
     expect(() => parseLabelManifest('file,class\n', 'm.csv')).toThrow(
       /needs a header with "path" and "label"/,
     );
@@ -60,6 +64,11 @@ describe('labels', () => {
     ['no rows', 'path,label\n', /^ingest: label manifest m.csv has no label rows$/],
     ['a JSON entry without a label', '[{"path":"a.png"}]', /m.csv:0: needs string "path" and "label"$/],
     ['a JSON object with an empty label', '{"a.png":""}', /m.csv: "a.png": empty label$/],
+    [
+      'a JSON object giving a path twice',
+      '{"a.png":"cat","b.png":"dog","a.png":"dog"}',
+      /m.csv: "a.png": a key given twice \(JSON keeps only the last\)$/,
+    ],
     [
       'many bad rows',
       'path,label\na,\nb,\nc,\nd,\ne,\nf,\n',
