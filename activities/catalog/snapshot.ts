@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import { loadSnapshot, type LakeSnapshot } from '../../lib/catalog/snapshot.js';
 import { openSandbox, type Sandbox } from '../../lib/catalog/sandbox.js';
 import type { Lake } from '../../lib/lake/lake.js';
@@ -12,11 +13,26 @@ export async function openCatalog(
   lake: Lake,
 ): Promise<{ snapshot: LakeSnapshot; sandbox: Sandbox }> {
   const snapshot = await loadSnapshot(lake, deps.mirror);
+  const sandbox = await openSandbox(snapshot, deps.config.labelPrecedence, {
+    lazy: true,
+    limits: deps.config.queryLimits,
+  });
+  return { snapshot, sandbox: stoppedWhenCancelled(sandbox) };
+}
+
+/**
+ * A cancelled activity stops its query at once (a user's query can run for many minutes): the
+ * heartbeat that brings the cancellation interrupts the statement.
+ */
+function stoppedWhenCancelled(sandbox: Sandbox): Sandbox {
+  const cancelled = Context.current().cancellationSignal;
+  const interrupt = () => sandbox.interrupt();
+  cancelled.addEventListener('abort', interrupt, { once: true });
   return {
-    snapshot,
-    sandbox: await openSandbox(snapshot, deps.config.labelPrecedence, {
-      lazy: true,
-      limits: deps.config.queryLimits,
-    }),
+    ...sandbox,
+    close() {
+      cancelled.removeEventListener('abort', interrupt);
+      sandbox.close();
+    },
   };
 }

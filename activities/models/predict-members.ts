@@ -6,7 +6,7 @@ import type { Lake } from '../../lib/lake/lake.js';
 import { predictProbabilities } from '../../lib/model/index.js';
 import type { ModelCard } from '../../lib/registry/model-card.js';
 
-/** Class probabilities (n x classes, in member order) of every member, heartbeating as it goes. */
+/** Class probabilities (n x classes, in member order) of every member, heartbeating (and stopping when cancelled) as it goes. */
 export async function predictMembers(
   lake: Lake,
   card: ModelCard,
@@ -20,7 +20,9 @@ export async function predictMembers(
   for await (const b of readBatches(lake, members, { batchSize: 1024, width, height, recycle: true })) {
     probs.set(predictProbabilities(model, b), ids.length * k);
     ids.push(...b.ids);
-    Context.current().heartbeat({ predicted: ids.length });
+    const ctx = Context.current();
+    ctx.heartbeat({ predicted: ids.length });
+    ctx.cancellationSignal.throwIfAborted();
   }
   return { ids, probs };
 }

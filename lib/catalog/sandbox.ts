@@ -22,6 +22,8 @@ export interface Sandbox {
   columns(sql: string): Promise<string[]>;
   /** DuckDB's parse tree of SQL text (json_serialize_sql): parsed only, never bound or run. */
   parse(sql: string): Promise<ParsedSql>;
+  /** Stops the statement running now: it fails with DuckDB's INTERRUPT error. */
+  interrupt(): void;
   close(): void;
 }
 
@@ -123,6 +125,9 @@ export async function openSandbox(
         open.runAndReadAll('SELECT json_serialize_sql($sql::VARCHAR)', { sql }),
       );
       return JSON.parse(String(reader.getRowsJS()[0]?.[0])) as ParsedSql;
+    },
+    interrupt() {
+      open.interrupt();
     },
     close() {
       open.closeSync();
