@@ -49,10 +49,9 @@ export function registerDataset(program: Command): void {
         stratify: flags.stratify === true,
         classes: classList(flags.classes),
       };
-      const summary = await withTemporal(config, ({ client }) =>
-        client.workflow.execute(DatasetCreateWorkflow, {
+      const summary = await withTemporal(config, (session) =>
+        session.execute(DatasetCreateWorkflow, {
           workflowId: `dataset-${name}-${Date.now()}`,
-          taskQueue: config.taskQueue,
           args: [input],
         }),
       );

@@ -70,12 +70,11 @@ export function registerDemo(program: Command): void {
         gate: { alias: 'production', maxErrorRate: 0.25, tolerance: 0.005, minClassRecall: 0.3 },
         score: { where: 'label IS NULL', partitionSize: 4096 },
       });
-      const summary = await withTemporal(config, async ({ client, address }) => {
+      const summary = await withTemporal(config, async (session) => {
         const workflowId = `demo-${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}`;
-        console.log(`demo: starting PipelineWorkflow ${workflowId} on ${address}`);
-        return client.workflow.execute(PipelineWorkflow, {
+        console.log(`demo: starting PipelineWorkflow ${workflowId} on ${session.address}`);
+        return session.execute(PipelineWorkflow, {
           workflowId,
-          taskQueue: config.taskQueue,
           args: [pipelineInput(pipeline, lakeUri)],
         });
       });

@@ -37,10 +37,9 @@ export function registerDrift(program: Command): void {
         const config = loadConfig();
         const lakeUri = lakeUriOf(flags.lake, config.lakeUri);
         const referencePeriod = parseReferencePeriod(flags.reference);
-        const report = await withTemporal(config, ({ client }) =>
-          client.workflow.execute(DriftWorkflow, {
+        const report = await withTemporal(config, (session) =>
+          session.execute(DriftWorkflow, {
             workflowId: `drift-${Date.now()}`,
-            taskQueue: config.taskQueue,
             args: [
               {
                 lakeUri,

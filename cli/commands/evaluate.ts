@@ -18,10 +18,9 @@ export function registerEvaluate(program: Command): void {
       async (model: string, flags: { dataset: string; split: SplitName; lake?: string; json?: boolean }) => {
         const config = loadConfig();
         const lakeUri = lakeUriOf(flags.lake, config.lakeUri);
-        const evaluation = await withTemporal(config, ({ client }) =>
-          client.workflow.execute(EvaluateWorkflow, {
+        const evaluation = await withTemporal(config, (session) =>
+          session.execute(EvaluateWorkflow, {
             workflowId: `evaluate-${Date.now()}`,
-            taskQueue: config.taskQueue,
             args: [{ lakeUri, model, dataset: flags.dataset, split: flags.split }],
           }),
         );

@@ -104,17 +104,16 @@ export function registerIngest(program: Command): void {
         flags.runId ??
           `ingest-${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}-${randomBytes(3).toString('hex')}`,
       );
-      const summary = await withTemporal(config, async ({ client }) => {
-        const handle = await client.workflow
+      const summary = await withTemporal(config, async (session) => {
+        const handle = await session
           .start(IngestWorkflow, {
             workflowId: runId,
-            taskQueue: config.taskQueue,
             args: [input],
             workflowIdReusePolicy: 'REJECT_DUPLICATE',
           })
           .catch(async (error: unknown) => {
             if ((error as Error).name !== 'WorkflowExecutionAlreadyStartedError') throw error;
-            return client.workflow.getHandle<typeof IngestWorkflow>(runId);
+            return session.follow<typeof IngestWorkflow>(runId);
           });
         const progress = new Progress(`ingest ${runId}`);
         // One progress query at a time, awaited before the connection closes: a query still in
@@ -133,7 +132,7 @@ export function registerIngest(program: Command): void {
             .finally(() => (polling = undefined));
         }, 500);
         try {
-          return await handle.result();
+          return await session.result(handle);
         } finally {
           clearInterval(timer);
           await polling;

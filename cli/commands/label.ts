@@ -31,10 +31,9 @@ export function registerLabel(program: Command): void {
       } finally {
         await lake.close();
       }
-      const summary = await withTemporal(config, ({ client }) =>
-        client.workflow.execute(LabelImportWorkflow, {
+      const summary = await withTemporal(config, (session) =>
+        session.execute(LabelImportWorkflow, {
           workflowId: `labels-${importId}`,
-          taskQueue: config.taskQueue,
           args: [{ lakeUri, fileKey, fileName: basename(file), importId, importedAtMs: Date.now() }],
           workflowIdConflictPolicy: 'USE_EXISTING',
         }),

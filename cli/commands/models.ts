@@ -57,10 +57,9 @@ export function registerModels(program: Command): void {
       const gate = flags.gate
         ? { maxErrorRate: flags.maxError, tolerance: flags.tolerance, minClassRecall: flags.minClassRecall }
         : undefined;
-      const record = await withTemporal(config, ({ client }) =>
-        client.workflow.execute(PromoteWorkflow, {
+      const record = await withTemporal(config, (session) =>
+        session.execute(PromoteWorkflow, {
           workflowId: `promote-${flags.alias}-${Date.now()}`,
-          taskQueue: config.taskQueue,
           args: [
             {
               lakeUri,
@@ -89,12 +88,11 @@ export function registerModels(program: Command): void {
     .action(async (a: string, b: string, flags: { dataset: string; split: SplitName; lake?: string }) => {
       const config = loadConfig();
       const lakeUri = lakeUriOf(flags.lake, config.lakeUri);
-      const [ea, eb] = await withTemporal(config, ({ client }) =>
+      const [ea, eb] = await withTemporal(config, (session) =>
         Promise.all(
           [a, b].map((model, i) =>
-            client.workflow.execute(EvaluateWorkflow, {
+            session.execute(EvaluateWorkflow, {
               workflowId: `compare-${i}-${Date.now()}`,
-              taskQueue: config.taskQueue,
               args: [{ lakeUri, model, dataset: flags.dataset, split: flags.split }],
             }),
           ),

@@ -4,7 +4,6 @@ import { loadConfig } from '../../lib/config.js';
 import { loadPipelineConfig } from '../../lib/pipeline/config.js';
 import { withTemporal } from '../../lib/temporal/session.js';
 import type { PipelineSummary } from '../../activities/pipeline.js';
-import type { WorkflowHandle } from '@temporalio/client';
 import { createInterface } from 'node:readline/promises';
 import { PipelineWorkflow } from '../../workflows/index.js';
 import { pipelineInput } from '../pipeline-input.js';
@@ -20,15 +19,15 @@ export function registerPipeline(program: Command): void {
       const config = loadConfig();
       const pipeline = loadPipelineConfig(flags.config);
       const lakeUri = lakeUriOf(flags.lake, pipeline.lake ?? config.lakeUri);
-      const summary = await withTemporal(config, async ({ client, inProcessWorker }) => {
-        const handle = await client.workflow.start(PipelineWorkflow, {
-          workflowId: `pipeline-${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}`,
-          taskQueue: config.taskQueue,
-          args: [pipelineInput(pipeline, lakeUri)],
-        });
-        return untilDoneOrInterrupted(handle, inProcessWorker);
-      });
-      if (summary === 'detached') return;
+      const summary = await withTemporal(
+        config,
+        (session) =>
+          session.execute(PipelineWorkflow, {
+            workflowId: `pipeline-${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}`,
+            args: [pipelineInput(pipeline, lakeUri)],
+          }),
+        { onInterrupt: cancelOrDetach },
+      );
       if (flags.json) console.log(JSON.stringify(summary));
       else printPipeline(summary);
     });
@@ -49,48 +48,23 @@ function compact(detail: unknown): string {
 }
 
 /**
- * Waits for the pipeline; Ctrl-C offers to cancel it (each stage commits by manifest, so a
+ * Ctrl-C on a terminal asks whether to cancel the pipeline (each stage commits by manifest, so a
  * cancelled run leaves no half-committed stage) or to detach (it goes on, on the workers).
- * Without a terminal to ask on, Ctrl-C cancels.
+ * Without a terminal to ask on, and on a second Ctrl-C while asking, it cancels.
  */
-async function untilDoneOrInterrupted(
-  handle: WorkflowHandle<typeof PipelineWorkflow>,
-  inProcessWorker: boolean,
-): Promise<PipelineSummary | 'detached'> {
-  let onInterrupt: () => void = () => undefined;
-  const interrupted = new Promise<'detached'>((resolve) => {
-    onInterrupt = () => {
-      void (async () => {
-        let answer = 'c';
-        if (process.stdin.isTTY) {
-          const rl = createInterface({ input: process.stdin, output: process.stdout });
-          answer = (
-            await rl.question(`\npipeline ${handle.workflowId}: [c]ancel it or [d]etach and let it run? `)
-          )
-            .trim()
-            .toLowerCase();
-          rl.close();
-        }
-        if (answer.startsWith('d')) {
-          console.log(
-            inProcessWorker
-              ? `detached: ${handle.workflowId} resumes when a worker runs (imagelake worker); follow it in the Temporal Web UI`
-              : `detached: ${handle.workflowId} goes on on the workers; follow it in the Temporal Web UI`,
-          );
-          resolve('detached');
-        } else {
-          await handle.cancel();
-          console.log(
-            `cancelling ${handle.workflowId}: committed stages stay, the running one commits nothing`,
-          );
-        }
-      })();
-    };
-  });
-  process.on('SIGINT', onInterrupt);
+async function cancelOrDetach(workflowIds: readonly string[]): Promise<'cancel' | 'detach'> {
+  if (!process.stdin.isTTY) return 'cancel';
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
-    return await Promise.race([handle.result(), interrupted]);
+    const answer = await new Promise<string>((resolve) => {
+      rl.once('SIGINT', () => resolve('c'));
+      rl.question(`\npipeline ${workflowIds.join(', ')}: [c]ancel it or [d]etach and let it run? `).then(
+        resolve,
+        () => resolve('c'),
+      );
+    });
+    return answer.trim().toLowerCase().startsWith('d') ? 'detach' : 'cancel';
   } finally {
-    process.off('SIGINT', onInterrupt);
+    rl.close();
   }
 }

@@ -23,10 +23,9 @@ export function registerReport(program: Command): void {
       if (report.card && !report.evaluation) {
         // Never evaluated: evaluate on the test split of the model's own dataset version first.
         const card = report.card;
-        await withTemporal(config, ({ client }) =>
-          client.workflow.execute(EvaluateWorkflow, {
+        await withTemporal(config, (session) =>
+          session.execute(EvaluateWorkflow, {
             workflowId: `evaluate-${card.id}-${Date.now()}`,
-            taskQueue: config.taskQueue,
             args: [{ lakeUri, model: card.id, dataset: card.dataset.ref, split: 'test' }],
           }),
         );

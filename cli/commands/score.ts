@@ -117,10 +117,9 @@ async function run(
 ): Promise<void> {
   const config = loadConfig();
   const lakeUri = lakeUriOf(lake, config.lakeUri);
-  const result: BatchScoreResult = await withTemporal(config, ({ client }) =>
-    client.workflow.execute(BatchScoreWorkflow, {
+  const result: BatchScoreResult = await withTemporal(config, (session) =>
+    session.execute(BatchScoreWorkflow, {
       workflowId,
-      taskQueue: config.taskQueue,
       args: [{ lakeUri, ...args }],
     }),
   );

@@ -45,10 +45,9 @@ export function registerStack(program: Command): void {
       // Loaded here: the worker and its activities are the heavy part of the command's start-up.
       const { withTemporal } = await import('../../lib/temporal/session.js');
       const { SmokeWorkflow } = await import('../../workflows/index.js');
-      const result = await withTemporal(config, ({ client }) =>
-        client.workflow.execute(SmokeWorkflow, {
+      const result = await withTemporal(config, (session) =>
+        session.execute(SmokeWorkflow, {
           workflowId: `smoke-${new Date().toISOString().replace(/[:.]/g, '-')}`,
-          taskQueue: config.taskQueue,
           args: [{ lakeUri }],
         }),
       );

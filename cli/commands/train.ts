@@ -55,10 +55,9 @@ export function registerTrain(program: Command): void {
   ).action(async (flags: TrainFlags) => {
     const config = loadConfig();
     const lakeUri = lakeUriOf(flags.lake, config.lakeUri);
-    const result = await withTemporal(config, ({ client }) =>
-      client.workflow.execute(TrainWorkflow, {
+    const result = await withTemporal(config, (session) =>
+      session.execute(TrainWorkflow, {
         workflowId: `train-${flags.dataset.replace(/[^A-Za-z0-9_-]/g, '_')}-${Date.now()}`,
-        taskQueue: config.taskQueue,
         args: [{ lakeUri, dataset: flags.dataset, arch: flags.arch, params: paramsOf(flags) }],
       }),
     );
@@ -108,10 +107,9 @@ export function registerTrain(program: Command): void {
             throw new UserError((error as Error).message);
           }
         }
-        const result = await withTemporal(config, ({ client }) =>
-          client.workflow.execute(SweepWorkflow, {
+        const result = await withTemporal(config, (session) =>
+          session.execute(SweepWorkflow, {
             workflowId: `sweep-${flags.dataset.replace(/[^A-Za-z0-9_-]/g, '_')}-${Date.now()}`,
-            taskQueue: config.taskQueue,
             args: [
               {
                 lakeUri,

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../../lib/config.js';
 import { UserError } from '../../lib/errors.js';
 import { openLake } from '../../lib/lake/open-lake.js';
@@ -49,13 +50,10 @@ export function registerWatch(program: Command): void {
           : [],
       );
       const source = openLake(root);
-      let stopping = false;
-      process.once('SIGINT', () => (stopping = true));
-      process.once('SIGTERM', () => (stopping = true));
       console.log(`watch: ${root} -> ${lakeUri}, pre-labeling with "${flags.model}"`);
-      await withTemporal(config, async ({ client }) => {
+      await withTemporal(config, async (session) => {
         let batch = 0;
-        while (!stopping) {
+        while (!session.interrupted.aborted) {
           const fresh: { key: string; etag: string; modified: number }[] = [];
           for await (const o of source.list('')) {
             if (taken.get(o.key) === o.etag) continue;
@@ -63,9 +61,8 @@ export function registerWatch(program: Command): void {
             fresh.push({ key: o.key, etag: o.etag, modified: o.lastModified.getTime() });
           }
           if (fresh.length > 0) {
-            const result = await client.workflow.execute(WatchBatchWorkflow, {
+            const result = await session.execute(WatchBatchWorkflow, {
               workflowId: `watch-${tag}-${Date.now()}-${batch++}`,
-              taskQueue: config.taskQueue,
               args: [{ lakeUri, root, files: fresh.map((f) => f.key), model: flags.model, tag }],
             });
             for (const f of fresh) taken.set(f.key, f.etag);
@@ -77,7 +74,7 @@ export function registerWatch(program: Command): void {
             );
           } else if (flags.once) break;
           if (flags.once && fresh.length > 0) break;
-          await new Promise((r) => setTimeout(r, flags.interval));
+          await sleep(flags.interval, undefined, { signal: session.interrupted });
         }
       });
       await source.close();

@@ -1,57 +1,79 @@
-import { Runtime, DefaultLogger } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import { closeActivityDeps, createActivityDeps } from '../../activities/index.js';
 import type { Config } from '../config.js';
+import { errorMessage } from '../errors.js';
 import { temporalUp } from '../stack/local-stack.js';
+import { CommandSession, type InterruptChoice, type TemporalSession } from './command-session.js';
 import { connectClient } from './connect.js';
-import { createWorker } from './worker.js';
+import { commandTaskQueue, InProcessWorkers } from './in-process-workers.js';
+import { onStopSignals } from './stop-signals.js';
 
-export interface TemporalSession {
-  readonly client: Client;
-  /** True when this process runs a worker (the embedded default). */
-  readonly inProcessWorker: boolean;
-  readonly address: string;
+export type { TemporalSession } from './command-session.js';
+
+export interface WithTemporalOptions {
+  /** Asked on SIGINT instead of cancelling at once (the pipeline offers to detach). */
+  readonly onInterrupt?: InterruptChoice;
 }
 
-let runtimeInstalled = false;
-
 /**
- * Runs `fn` with a Temporal client. With TEMPORAL_ADDRESS set it only connects: workers run
+ * Runs `fn` with a Temporal session. With TEMPORAL_ADDRESS set it only connects: workers run
  * elsewhere. Otherwise it starts the local dev server when needed and runs a worker in this
- * process until `fn` settles, so one command works alone.
+ * process, on a task queue of this command's own, until `fn` settles, so one command works alone.
+ * SIGINT and SIGTERM cancel the workflows the command started and it exits 130 or 143
+ * (InterruptedError); a second one terminates them and exits at once.
  */
 export async function withTemporal<T>(
   config: Config,
   fn: (session: TemporalSession) => Promise<T>,
+  options: WithTemporalOptions = {},
 ): Promise<T> {
-  const external = config.temporalAddress;
-  if (external)
-    return withTemporalClient(config, (client) => fn({ client, inProcessWorker: false, address: external }));
+  const embedded = config.temporalAddress === undefined;
   const address = await serverAddress(config);
-  if (!runtimeInstalled) {
-    // The in-process worker shares the terminal with progress output: errors only (an activity's failure reaches the user as the command's one-line error).
-    Runtime.install({ logger: new DefaultLogger('ERROR') });
-    runtimeInstalled = true;
-  }
   const client = await connectClient(address, config.namespace);
-  const deps = createActivityDeps(config);
+  const deps = embedded ? createActivityDeps(config) : undefined;
+  const workers = deps && new InProcessWorkers({ address, namespace: config.namespace, deps });
+  const session = new CommandSession({
+    client,
+    address,
+    taskQueue: embedded ? commandTaskQueue(config.taskQueue) : config.taskQueue,
+    baseTaskQueue: config.taskQueue,
+    workers,
+    onInterrupt: options.onInterrupt,
+  });
+  const stopListening = onStopSignals({
+    first: (signal) => void session.stop(signal),
+    again: (signal) => void session.stopNow(signal),
+  });
+  let outcome: { ok: true; value: T } | { ok: false; error: unknown };
   try {
-    const { worker, connection } = await createWorker({
-      address,
-      namespace: config.namespace,
-      taskQueue: config.taskQueue,
-      deps,
-    });
-    try {
-      return await worker.runUntil(fn({ client, inProcessWorker: true, address }));
-    } finally {
-      await connection.close();
-    }
+    await workers?.serve(session.taskQueue);
+    outcome = { ok: true, value: await Promise.race([fn(session), workers?.failed ?? forever]) };
+  } catch (error) {
+    outcome = { ok: false, error };
+  }
+  try {
+    // Interrupted: whatever fn made of it, the command ends with its InterruptedError.
+    if (session.interrupted.aborted) await session.stopped;
+  } catch (error) {
+    outcome = { ok: false, error };
+  } finally {
+    stopListening();
+  }
+  try {
+    await workers?.shutdown();
+  } catch (error) {
+    if (outcome.ok) outcome = { ok: false, error };
+    // The command's own error says what happened; this one only that a worker was slow to stop.
+    else process.stderr.write(`imagelake: worker shutdown: ${errorMessage(error)}\n`);
   } finally {
     await client.connection.close();
-    await closeActivityDeps(deps);
+    if (deps) await closeActivityDeps(deps);
   }
+  if (!outcome.ok) throw outcome.error;
+  return outcome.value;
 }
+
+const forever = new Promise<never>(() => undefined);
 
 /** Runs `fn` with a client only (no worker here): for commands that manage schedules or query runs. */
 export async function withTemporalClient<T>(config: Config, fn: (client: Client) => Promise<T>): Promise<T> {

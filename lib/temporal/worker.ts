@@ -14,7 +14,20 @@ export interface ImagelakeWorkerOptions {
   readonly workflowBundle?: WorkerOptions['workflowBundle'];
   readonly maxConcurrentActivityTaskExecutions?: number;
   readonly identity?: string;
+  /**
+   * A command's own worker: it must not outlive the command, so an activity that ignores its
+   * cancellation is abandoned after SHUTDOWN_FORCE_TIME instead of holding the command open.
+   */
+  readonly inProcess?: boolean;
 }
+
+/**
+ * How late an activity may hear of its cancellation: heartbeats carry it, and by default the SDK
+ * holds them back for most of the heartbeat timeout, so work went on long after Ctrl-C. One
+ * heartbeat a second per running activity is cheap.
+ */
+const HEARTBEAT_THROTTLE = '1 second';
+const SHUTDOWN_FORCE_TIME = '10 seconds';
 
 /** A worker with every imagelake workflow and activity. The caller runs and shuts it down. */
 export async function createWorker(
@@ -31,6 +44,9 @@ export async function createWorker(
         : { workflowsPath: WORKFLOWS_PATH }),
       activities: createActivities(options.deps),
       maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions ?? 4,
+      maxHeartbeatThrottleInterval: HEARTBEAT_THROTTLE,
+      defaultHeartbeatThrottleInterval: HEARTBEAT_THROTTLE,
+      ...(options.inProcess ? { shutdownForceTime: SHUTDOWN_FORCE_TIME } : {}),
       ...(options.identity ? { identity: options.identity } : {}),
     });
     return { worker, connection };
