@@ -11,6 +11,7 @@ const COMMANDS: Record<string, () => Promise<(program: Command) => void>> = {
   worker: async () => (await import('./commands/worker.js')).registerWorker,
   ingest: async () => (await import('./commands/ingest.js')).registerIngest,
   sql: async () => (await import('./commands/sql.js')).registerSql,
+  export: async () => (await import('./commands/export.js')).registerExport,
   gc: async () => (await import('./commands/gc.js')).registerGc,
   dataset: async () => (await import('./commands/dataset.js')).registerDataset,
   label: async () => (await import('./commands/label.js')).registerLabel,

@@ -24,6 +24,17 @@ export const TABLE_COLUMNS = {
     ['ingest_run', 'VARCHAR'],
     ['ingested_at', 'TIMESTAMPTZ'],
   ],
+  originals: [
+    ['image_id', 'VARCHAR'],
+    ['sha256', 'VARCHAR'],
+    ['key', 'VARCHAR'],
+    ['record_index', 'INTEGER'],
+    ['bytes', 'BIGINT'],
+    ['file_records', 'INTEGER'],
+    ['file_bytes', 'BIGINT'],
+    ['file_sha256', 'VARCHAR'],
+    ['ingest_run', 'VARCHAR'],
+  ],
   batches: [
     ['key', 'VARCHAR'],
     ['records', 'INTEGER'],

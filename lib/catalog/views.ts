@@ -8,6 +8,7 @@ import { TABLE_COLUMNS, TABLE_NAMES, type TableName } from './tables.js';
 /** The views of sql/, in dependency order (a view only reads the ones before it). */
 export const VIEW_NAMES = [
   'images',
+  'originals',
   'batches',
   'quarantine',
   'duplicates',

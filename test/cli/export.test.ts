@@ -1,0 +1,74 @@
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { IngestWorkflow } from '../../workflows/index.js';
+import { fashionPngFolder } from '../ingest/fixtures.js';
+import { reliability } from '../reliability/tally.js';
+import { withTestWorker } from '../setup/temporal.js';
+import { runCli } from './run-cli.js';
+
+describe('imagelake export', () => {
+  it('on a lake without originals (ingested before they were kept) writes nothing and says why', async () => {
+    const dir = await fashionPngFolder(12);
+    const lakeUri = mkdtempSync(join(tmpdir(), 'imagelake-export-old-'));
+    await withTestWorker(async ({ client, taskQueue }) => {
+      await client.workflow.execute(IngestWorkflow, {
+        taskQueue,
+        workflowId: `export-old-${taskQueue}`,
+        args: [
+          {
+            lakeUri,
+            source: { kind: 'files', root: dir },
+            labels: { kind: 'parent-dir' },
+            classes: null,
+            normalize: {},
+          },
+        ],
+      });
+    });
+    const lake = ['--lake', lakeUri];
+    const counts = await runCli([
+      'sql',
+      ...lake,
+      '--format',
+      'json',
+      'SELECT (SELECT count(*) FROM images) AS images, (SELECT count(*) FROM originals) AS originals',
+    ]);
+    expect(JSON.parse(counts.stdout)).toEqual([{ images: 12, originals: 0 }]);
+    const out = mkdtempSync(join(tmpdir(), 'imagelake-export-none-'));
+    const all = await runCli(['export', ...lake, '--where', 'true', '--to', out]);
+    expect(all).toMatchObject({ code: 0, stderr: '' });
+    expect(all.stdout).toBe(
+      `export: 0 originals written to ${out} (0 bytes); 12 of the 12 selected images have no original in the lake (ingested before originals were kept, or with --no-originals)\n`,
+    );
+    expect(readdirSync(out)).toEqual([]);
+    expect(
+      (await runCli(['export', ...lake, '--where', "label = 'no such label'", '--to', out])).stdout,
+    ).toBe('export: the filter selects no image\n');
+  }, 120_000);
+
+  it('refuses a filter that is not one expression over the images, in one line', async () => {
+    reliability('bad-input', 3);
+    const lakeUri = mkdtempSync(join(tmpdir(), 'imagelake-export-bad-'));
+    for (const [where, message] of [
+      ["true) UNION SELECT * FROM images WHERE (label = 'x'", /is not one expression/],
+      ['nope = 1', /nope/],
+      ['', /is empty/],
+    ] as const) {
+      const result = await runCli([
+        'export',
+        '--lake',
+        lakeUri,
+        '--where',
+        where,
+        '--to',
+        join(lakeUri, 'out'),
+      ]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/^imagelake: export: the filter /);
+      expect(result.stderr).toMatch(message);
+      expect(result.stderr.trim().split('\n').length).toBe(1);
+    }
+  });
+});
