@@ -1,6 +1,6 @@
 import { INTEGER, VARCHAR } from '@duckdb/node-api';
 import type { Sandbox } from '../../lib/catalog/sandbox.js';
-import { SqlError, withoutExcerpt } from '../../lib/catalog/sql-error.js';
+import { sayOfUsers, SqlError } from '../../lib/catalog/sql-error.js';
 import { quoteLiteral } from '../../lib/catalog/sql-quote.js';
 import { datasetContentHash } from '../../lib/dataset/content-hash.js';
 import { datasetLayout, type DatasetManifest } from '../../lib/dataset/manifest.js';
@@ -126,7 +126,7 @@ async function selectMembers(sandbox: Sandbox, query: string): Promise<Members> 
   if (body === '') throw new SqlError('dataset: the query is empty');
   // Bound, not run: one read-only statement, or DuckDB's message about the user's own text.
   const columns = await sandbox.columns(body).catch((error: unknown) => {
-    throw ownError(error, (message) => message);
+    throw sayOfUsers(error, 'dataset: the query', 'keep');
   });
   if (!columns.includes('image_id'))
     throw new SqlError(
@@ -138,7 +138,7 @@ async function selectMembers(sandbox: Sandbox, query: string): Promise<Members> 
   // Errors when running are the user's query's, but DuckDB's excerpt would show ours.
   const run = (sql: string) =>
     sandbox.query(sql).catch((error: unknown) => {
-      throw ownError(error, withoutExcerpt);
+      throw sayOfUsers(error, 'dataset: the query', 'drop');
     });
   const unknown = (
     await run(
@@ -170,12 +170,6 @@ async function selectMembers(sandbox: Sandbox, query: string): Promise<Members> 
   } as unknown as Members;
   if (members.image_id.length === 0) throw new UserError('dataset: the query selected no images');
   return members;
-}
-
-/** A sandbox's SqlError as the dataset query's (a limit's message stays as it is). */
-function ownError(error: unknown, message: (reason: string) => string): unknown {
-  if (!(error instanceof SqlError) || error.reason === undefined) return error;
-  return new SqlError(`dataset: the query: ${message(error.reason)}`, error.reason);
 }
 
 function classList(given: readonly string[] | null, labels: readonly (string | null)[]): string[] {

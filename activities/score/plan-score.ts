@@ -8,6 +8,7 @@ import { publishJson, readJson } from '../../lib/lake/json-object.js';
 import type { ActivityDeps } from '../deps.js';
 import { putParquet } from '../put-parquet.js';
 import { openCatalog } from '../catalog/snapshot.js';
+import { sayOfUsers } from '../../lib/catalog/sql-error.js';
 import { spliceExpression } from '../../lib/catalog/sql-fragment.js';
 
 export interface PlanScoreInput {
@@ -84,9 +85,15 @@ export function createPlanScore(deps: ActivityDeps) {
           'SELECT * FROM images WHERE image_id NOT IN (SELECT image_id FROM predictions WHERE model_id = $model)',
         );
       }
-      const result = (
-        await sandbox.query(statement, input.onlyUnscored ? { ...params, scoredBy: card.id } : params)
-      ).getColumnsJS();
+      const selection = await sandbox
+        .query(statement, input.onlyUnscored ? { ...params, scoredBy: card.id } : params)
+        .catch((error: unknown) => {
+          // A filter that binds can still fail on the rows (a cast): say so of the user's text.
+          throw input.where === null
+            ? error
+            : sayOfUsers(error, `score: the filter "${input.where}"`, 'drop');
+        });
+      const result = selection.getColumnsJS();
       // No rows: DuckDB gives no columns at all.
       files = (result.length === 0 ? [[], [], [], []] : result) as typeof files;
     } finally {

@@ -36,3 +36,14 @@ export function withoutExcerpt(message: string): string {
     .replace(/\s*\n\s*/g, ' ')
     .trim();
 }
+
+/**
+ * A sandbox's SqlError about a statement's text, said of the user's SQL that `what` names
+ * (`score: the filter "..."`); anything else (a limit's message, other errors) as it is. The
+ * excerpt DuckDB appends is kept only when the statement is the user's own text, unchanged.
+ */
+export function sayOfUsers(error: unknown, what: string, excerpt: 'keep' | 'drop'): unknown {
+  if (!(error instanceof SqlError) || error.reason === undefined) return error;
+  const reason = excerpt === 'keep' ? error.reason : withoutExcerpt(error.reason);
+  return new SqlError(`${what}: ${reason}`, error.reason);
+}

@@ -1,5 +1,5 @@
 import type { ParsedSql, Sandbox } from './sandbox.js';
-import { SqlError, withoutExcerpt } from './sql-error.js';
+import { sayOfUsers, SqlError, withoutExcerpt } from './sql-error.js';
 
 /** The placeholder a template is parsed with: a constant no template of ours spells. */
 const HOLE_VALUE = 'imagelake:expression-hole';
@@ -52,8 +52,7 @@ export async function spliceExpression(
   try {
     await sandbox.columns(sql);
   } catch (error) {
-    if (!(error instanceof SqlError) || error.reason === undefined) throw error;
-    throw new SqlError(`${quoted}: ${withoutExcerpt(error.reason)}`, error.reason);
+    throw sayOfUsers(error, quoted, 'drop');
   }
   return sql;
 }

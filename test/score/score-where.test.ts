@@ -16,7 +16,7 @@ const SHIFTED =
   "1=1) UNION ALL BY NAME SELECT * REPLACE (record_index + 100000 AS record_index) FROM images WHERE (label = 'Bag'";
 
 it("a --where filter is one expression over images: an attack that leaves its parentheses is refused at once and writes nothing; a bad one is named in the user's own text, exit 2", async () => {
-  reliability('bad-input', 4);
+  reliability('bad-input', 5);
   await withTestWorker(async ({ client, taskQueue, lakeUri, deps }) => {
     await ingestFashion(client, taskQueue, lakeUri, 120, 'where');
     await createDataset(client, taskQueue, lakeUri, 'fm', 'SELECT image_id FROM images');
@@ -51,6 +51,15 @@ it("a --where filter is one expression over images: an attack that leaves its pa
       expect(await readJson(deps.lakes.open(lakeUri), scoreLayout.run(runId))).toBeUndefined();
     }
     expect(await catalogRows(deps, lakeUri, 'SELECT count(*) FROM predictions')).toEqual([[0n]]);
+    // One that binds but fails on the rows: still said of the user's text, not of our statement.
+    const cast = await score("width = 'wide'", `cast-${taskQueue}`).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(innermost(cast)).toMatch(
+      /^score: the filter "width = 'wide'": Conversion Error: Could not convert string 'wide' to INT32$/,
+    );
+    expect(innermost(cast)).not.toMatch(/LINE|batch_key|\n/);
 
     // A filter that is one expression selects what it says, subqueries included.
     const [[bags]] = (await catalogRows(
