@@ -24,7 +24,10 @@ export function registerScore(program: Command): void {
     .command('score')
     .description('batch-score images partition by partition with an exactly-once ledger')
     .option('--model <model>', 'model id or alias (pinned to an id at start); required')
-    .option('--where <predicate>', 'which images: a predicate on the images view, e.g. "label IS NULL"')
+    .option(
+      '--where <predicate>',
+      'which images: one expression on the images view, e.g. "label IS NULL" (subqueries allowed)',
+    )
     .option('--dataset <ref>', 'score the members of a dataset version instead')
     .option(
       '--partition-size <n>',

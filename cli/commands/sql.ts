@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { writeFile } from 'node:fs/promises';
 import type { ArrowIpcFormat } from '../../lib/catalog/arrow-result.js';
 import { formatResult, RESULT_FORMATS, type ResultFormat } from '../../lib/catalog/result-format.js';
+import { DEFAULT_QUERY_LIMITS, QUERY_LIMIT_ENV } from '../../lib/catalog/query-limits.js';
 import { catalogScript, VIEW_NAMES, viewSql } from '../../lib/catalog/views.js';
 import { loadConfig } from '../../lib/config.js';
 import { UserError } from '../../lib/errors.js';
@@ -34,7 +35,7 @@ export function registerSql(program: Command): void {
     .option('--views-script', 'print SQL that defines the views over the committed files, for stock DuckDB')
     .addHelpText(
       'after',
-      `\nViews: ${VIEW_NAMES.join(', ')}\nA refused or failing query exits with code 2 and DuckDB's message.`,
+      `\nViews: ${VIEW_NAMES.join(', ')}\nA refused or failing query exits with code 2 and DuckDB's message, as does one over a limit:\n${QUERY_LIMIT_ENV.memory} (default ${DEFAULT_QUERY_LIMITS.memory}: DuckDB's memory and the result read) and\n${QUERY_LIMIT_ENV.timeoutSeconds} (seconds, default ${DEFAULT_QUERY_LIMITS.timeoutSeconds}).`,
     )
     .action(async (query: string | undefined, flags: SqlFlags) => {
       const config = loadConfig();
