@@ -1,4 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
 export const CLI = fileURLToPath(new URL('../../cli/bin.js', import.meta.url));
@@ -35,4 +36,24 @@ export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}, cpu?: numb
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+}
+
+/**
+ * Starts `imagelake worker` on a task queue of the test server and waits until it polls. `output`
+ * is what it printed so far; the caller kills it.
+ */
+export async function startCliWorker(
+  env: NodeJS.ProcessEnv & { IMAGELAKE_TASK_QUEUE: string },
+): Promise<{ worker: ChildProcess; output: () => string }> {
+  const worker = spawnCli(['worker'], env);
+  let output = '';
+  worker.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  const ready = `polling task queue "${env.IMAGELAKE_TASK_QUEUE}"`;
+  for (const started = Date.now(); !output.includes(ready); await sleep(200)) {
+    if (Date.now() - started > 60_000 || worker.exitCode !== null) {
+      worker.kill('SIGTERM');
+      throw new Error(`imagelake worker did not start polling within 60 s: ${output}`);
+    }
+  }
+  return { worker, output: () => output };
 }

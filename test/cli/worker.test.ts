@@ -5,20 +5,15 @@ import { randomBytes } from 'node:crypto';
 import { expect, it } from 'vitest';
 import { fashionPngFolder } from '../ingest/fixtures.js';
 import { testStack } from '../setup/stack.js';
-import { runCli, spawnCli } from './run-cli.js';
+import { runCli, startCliWorker } from './run-cli.js';
 
 it('with TEMPORAL_ADDRESS set, a command only starts workflows and a separate `imagelake worker` runs them', async () => {
   const taskQueue = `cli-${randomBytes(4).toString('hex')}`;
   const env = { TEMPORAL_ADDRESS: testStack().temporalAddress, IMAGELAKE_TASK_QUEUE: taskQueue };
-  const worker = spawnCli(['worker'], env);
-  let workerOutput = '';
-  worker.stdout?.on('data', (d: Buffer) => (workerOutput += d.toString()));
+  const { worker, output } = await startCliWorker(env);
   try {
-    await expect
-      .poll(() => workerOutput, { timeout: 60_000, interval: 200 })
-      .toContain(`polling task queue "${taskQueue}"`);
     // setup builds the native codec: the worker says it uses it
-    expect(workerOutput).toMatch(
+    expect(output()).toMatch(
       /worker: Avro batches deflate with libdeflate [\d.]+ level 1; small PNGs decode natively/,
     );
     const lake = join(mkdtempSync(join(tmpdir(), 'il-')), 'lake');
