@@ -158,13 +158,15 @@ async function readLabelReport(lakeUri: string, runId: string): Promise<LabelRep
 
 function print(s: IngestSummary, labels: LabelReport | undefined, lakeUri: string, json: boolean): void {
   if (json) {
-    const { runId, seen, ingested, duplicates, quarantined, batches, bytes } = s;
-    const counts = { runId, seen, ingested, duplicates, quarantined, batches, bytes };
+    const { runId, seen, ingested, duplicates, concurrentDuplicates, quarantined, batches, bytes } = s;
+    const counts = { runId, seen, ingested, duplicates, concurrentDuplicates, quarantined, batches, bytes };
     console.log(JSON.stringify(labels ? { ...counts, labels } : counts));
     return;
   }
+  const concurrent =
+    s.concurrentDuplicates > 0 ? ` (${s.concurrentDuplicates} stored by a concurrent run)` : '';
   console.log(
-    `ingest ${s.runId}: ${s.seen} seen, ${s.ingested} ingested, ${s.duplicates} duplicates, ${s.quarantined} quarantined`,
+    `ingest ${s.runId}: ${s.seen} seen, ${s.ingested} ingested, ${s.duplicates} duplicates${concurrent}, ${s.quarantined} quarantined`,
   );
   console.log(`  ${s.batches} Avro batch files, ${(s.bytes / 2 ** 20).toFixed(1)} MiB, in ${lakeUri}`);
   if (s.labelConflicts > 0)

@@ -26,11 +26,22 @@ export const ingestLayout = {
   stagingPrefix: (runId: string) => `ingest/${runId}/staging/`,
   /** Everything above: read only until the run is committed, then removed. */
   runPrefix: (runId: string) => `ingest/${runId}/`,
-  /** Committed metadata tables, one Parquet file per run and table. */
-  table: (table: IngestTable, runId: string) => `meta/${table}/${runId}.parquet`,
+  /**
+   * Committed metadata tables, one Parquet file per run and table. A table that depends on which
+   * concurrent runs committed first has a variant naming that (a `.` cannot occur in a run id), so
+   * a stale attempt of the same commit never overwrites the file a manifest names.
+   */
+  table: (table: IngestTable, runId: string, variant?: string) =>
+    `meta/${table}/${runId}${variant ? `.${variant}` : ''}.parquet`,
   /** The commit: a run is visible only once this object exists (published with put-if-absent). */
   manifest: (runId: string) => `manifests/ingest/${runId}.json`,
   manifestPrefix: 'manifests/ingest/',
+  /**
+   * The ingest commit log: its n-th entry is the manifest of the n-th commit, claimed with
+   * put-if-absent, so commits have one order and each one saw every commit before it.
+   */
+  commitLogEntry: (position: number) => `commits/ingest/${pad(position, 12)}.json`,
+  commitLogPrefix: 'commits/ingest/',
 } as const;
 
 export type IngestTable = 'images' | 'batches' | 'quarantine' | 'duplicates';
@@ -42,4 +53,10 @@ export function validateRunId(runId: string): string {
     throw new Error(`ingest: invalid run id "${runId}": letters, digits, "_" and "-" only, at most 128`);
   }
   return runId;
+}
+
+/** The position of a commit log entry from its key; undefined for any other key. */
+export function commitLogPosition(key: string): number | undefined {
+  const match = /^commits\/ingest\/(\d{12})\.json$/.exec(key);
+  return match ? Number(match[1]) : undefined;
 }

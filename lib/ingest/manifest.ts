@@ -39,8 +39,15 @@ export interface IngestManifest {
   readonly source: IngestSource;
   readonly classes: readonly string[];
   readonly counts: IngestCounts;
+  /**
+   * Of the duplicates, those another run stored while this one ran (found at commit). Absent in
+   * manifests from before the commit log: none were found then.
+   */
+  readonly concurrentDuplicates?: number;
   /** Duplicates whose label differs from the stored image's label. */
   readonly labelConflicts: number;
+  /** The run's position in the commit log. Absent in manifests from before the log. */
+  readonly commit?: number;
   /** Lake keys of the run's metadata tables. */
   readonly tables: Readonly<Record<IngestTable, string>>;
 }

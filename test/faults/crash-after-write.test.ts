@@ -82,6 +82,13 @@ describe('a worker killed after a write and before its activity reports', () => 
     await expectExactlyOnce(lakeUri, workflowId, tally);
   });
 
+  it('after claiming its commit position, before publishing the manifest: the retry publishes that commit, no second one', async () => {
+    const { lakeUri, workflowId, summary, tally } = await ingestThroughCrash('^commits/ingest/');
+    expect(summary).toMatchObject({ seen: 2000, ingested: 2000, duplicates: 0, batches: 8 });
+    await expectExactlyOnce(lakeUri, workflowId, tally);
+    expect(readdirSync(join(lakeUri, 'commits', 'ingest'))).toEqual(['000000000001.json']);
+  });
+
   it('after publishing the commit manifest: the retry finds its own manifest, no second commit', async () => {
     const { lakeUri, workflowId, summary, tally } = await ingestThroughCrash('^manifests/ingest/');
     expect(summary).toMatchObject({ seen: 2000, ingested: 2000, duplicates: 0, batches: 8 });
