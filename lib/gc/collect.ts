@@ -1,7 +1,7 @@
 import type { Lake, ObjectInfo } from '../lake/lake.js';
 import { mapLimit } from '../util/map-limit.js';
 import { claimForCollection, liveIntents } from './commit-guard.js';
-import { findGarbage, type GarbagePlan, type GarbageUnit } from './garbage.js';
+import { COMMIT_LOG_PREFIX, findGarbage, type GarbagePlan, type GarbageUnit } from './garbage.js';
 import { commitManifestOf, unitName } from './units.js';
 
 export interface CollectOptions {
@@ -133,13 +133,14 @@ interface ReadManifest {
   readonly body: unknown;
 }
 
-/** Every manifest, parsed; those already read with the same ETag are kept as they were. */
+/** Every manifest and commit log entry, parsed; those already read with the same ETag are kept as they were. */
 async function readManifests(
   lake: Lake,
   previous: ReadonlyMap<string, ReadManifest>,
 ): Promise<Map<string, ReadManifest>> {
   const infos: ObjectInfo[] = [];
-  for await (const o of lake.list('manifests/')) if (o.key.endsWith('.json')) infos.push(o);
+  for (const prefix of ['manifests/', COMMIT_LOG_PREFIX])
+    for await (const o of lake.list(prefix)) if (o.key.endsWith('.json')) infos.push(o);
   const read = await mapLimit(infos, READ_CONCURRENCY, async (info): Promise<ReadManifest> => {
     const known = previous.get(info.key);
     if (known?.etag === info.etag) return known;

@@ -6,7 +6,7 @@ import { commitManifestOf, isUnitKind, unitName, unitOf, type Unit } from './uni
 export interface GarbageInput {
   /** Every object of the lake, `manifests/` and `gc/` included. */
   readonly objects: readonly ObjectInfo[];
-  /** Every manifest, parsed, by key: read after `objects` was listed. */
+  /** Every manifest and ingest commit log entry, parsed, by key: read after `objects` was listed. */
   readonly manifests: ReadonlyMap<string, unknown>;
   readonly now: number;
   /** Nothing of a unit is garbage until the unit's newest object is at least this old. */
@@ -65,6 +65,7 @@ export function findGarbage(input: GarbageInput): GarbagePlan {
     kept[reason].bytes += o.size;
   };
   const referenced = referencedStrings(input.manifests);
+  const logged = loggedIngestCommits(input.manifests);
   const units = new Map<string, UnitObjects>();
   const unitEntry = (unit: Unit) => {
     const name = unitName(unit);
@@ -81,7 +82,7 @@ export function findGarbage(input: GarbageInput): GarbagePlan {
     }
     const owner = unitOf(o.key);
     if (!owner) {
-      keep(o.key.startsWith('manifests/') ? 'manifest' : 'unknown', o);
+      keep(o.key.startsWith('manifests/') || o.key.startsWith(COMMIT_LOG_PREFIX) ? 'manifest' : 'unknown', o);
       continue;
     }
     const entry = unitEntry(owner.unit);
@@ -93,7 +94,10 @@ export function findGarbage(input: GarbageInput): GarbagePlan {
   const garbage: GarbageUnit[] = [];
   for (const { unit, data, intents, newest } of units.values()) {
     const manifestKey = commitManifestOf(unit);
-    const manifest = manifestKey === undefined ? undefined : input.manifests.get(manifestKey);
+    // An ingest run is committed once its commit log entry exists, before its manifest is published.
+    const manifest =
+      (manifestKey === undefined ? undefined : input.manifests.get(manifestKey)) ??
+      (unit.kind === 'ingest' ? logged.get(unit.id) : undefined);
     const committed = manifest !== undefined;
     const candidates: ObjectInfo[] = [];
     for (const o of data) {
@@ -144,6 +148,19 @@ function ownedByCommit(unit: Unit, key: string, manifest: unknown): boolean {
     default:
       return false;
   }
+}
+
+/** The commit records of the ingest commit log (lib/ingest/layout.ts): manifests too, never garbage. */
+export const COMMIT_LOG_PREFIX = 'commits/';
+
+/** The ingest runs the commit log holds a manifest of, by run id. */
+function loggedIngestCommits(manifests: ReadonlyMap<string, unknown>): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  for (const [key, body] of manifests) {
+    const runId = (body as { runId?: unknown } | null)?.runId;
+    if (key.startsWith('commits/ingest/') && typeof runId === 'string') out.set(runId, body);
+  }
+  return out;
 }
 
 /** Every string anywhere in any manifest: whatever a manifest names, in whatever field, stays. */

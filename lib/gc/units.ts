@@ -54,7 +54,8 @@ export function unitOf(key: string): { unit: Unit; role: KeyRole } | undefined {
         return version ? is('dataset', `${third}/${version}`, 'data') : undefined;
       }
       if (n !== 3) return undefined;
-      if (INGEST_TABLES.has(second!)) return is('ingest', stem(third, '.parquet'), 'data');
+      // A run's table may carry a variant after a `.` (no run id has one): `<run>.<variant>.parquet`.
+      if (INGEST_TABLES.has(second!)) return is('ingest', stem(third, '.parquet')?.split('.')[0], 'data');
       if (second === 'evaluation_predictions') return is('evaluation', stem(third, '.parquet'), 'data');
       if (second === 'human_labels') return is('labels', stem(third, '.parquet'), 'data');
       return undefined;

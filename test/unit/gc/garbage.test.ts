@@ -210,3 +210,29 @@ describe('what is garbage', () => {
     ]);
   });
 });
+
+describe('the ingest commit log', () => {
+  it('counts a run as committed once its log entry exists, before its manifest is published', () => {
+    const entry = {
+      ...ingestManifest('claimed'),
+      tables: { ...ingestManifest('claimed').tables, images: 'meta/images/claimed.cabc.parquet' },
+    };
+    const objects = [
+      old('commits/ingest/000000000001.json'),
+      ...ingestTables('claimed').filter((o) => !o.key.startsWith('meta/images/')),
+      old('meta/images/claimed.cabc.parquet'),
+      // the images table of an attempt that lost its position to a concurrent commit
+      old('meta/images/claimed.parquet'),
+      old('batches/claimed/c000000-p000.avro'),
+      old('ingest/claimed/plan.json'),
+    ];
+    const manifests = new Map<string, unknown>([['commits/ingest/000000000001.json', entry]]);
+    const plan = findGarbage({ objects, manifests, now: NOW, graceMs: GRACE });
+    expect(plan.garbage.map((g) => [g.unit, g.committed, g.objects.map((o) => o.key)])).toEqual([
+      [{ kind: 'ingest', id: 'claimed' }, true, ['ingest/claimed/plan.json', 'meta/images/claimed.parquet']],
+    ]);
+    expect(plan.kept.manifest.objects).toBe(1);
+    expect(plan.kept.referenced.objects).toBe(4);
+    expect(plan.kept.committed.objects).toBe(1);
+  });
+});
