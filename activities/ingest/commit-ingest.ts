@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ingestLayout } from '../../lib/ingest/layout.js';
 import type { IngestCounts, IngestManifest } from '../../lib/ingest/manifest.js';
+import type { IngestPlan } from '../../lib/ingest/plan.js';
 import type { IngestSource } from '../../lib/ingest/source.js';
 import type { Lake } from '../../lib/lake/lake.js';
 import type { ActivityDeps } from '../deps.js';
@@ -110,6 +111,14 @@ export function createCommitIngest(deps: ActivityDeps) {
       if (o.key.endsWith('.parquet')) staged.rows.push(await deps.mirror.localFile(lake, o.key));
       else if (o.key.endsWith('.json'))
         staged.reports.push(JSON.parse((await lake.get(o.key)).toString()) as PartReport);
+    }
+    if (staged.rows.length === 0) {
+      // Only a run of no items stages nothing; otherwise its staging is gone and committing would lose it.
+      const plan = JSON.parse((await lake.get(ingestLayout.plan(runId))).toString()) as IngestPlan;
+      if (plan.itemCount > 0)
+        throw new Error(
+          `ingest: run ${runId} has no staged parts to commit (its plan has ${plan.itemCount} items)`,
+        );
     }
     return staged;
   }

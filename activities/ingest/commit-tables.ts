@@ -2,9 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BIGINT, INTEGER, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
 import { writeParquet } from '../../lib/catalog/parquet-writer.js';
-import { quoteLiteral } from '../../lib/catalog/sql-quote.js';
+import { quoteIdentifier, quoteLiteral } from '../../lib/catalog/sql-quote.js';
 import { INGEST_TABLES, ingestLayout, type IngestTable } from '../../lib/ingest/layout.js';
 import type { IngestCounts } from '../../lib/ingest/manifest.js';
+import { STAGING_COLUMNS, stagingSelect } from '../../lib/ingest/staging-row.js';
 import type { Lake } from '../../lib/lake/lake.js';
 import type { PartReport } from './write-part.js';
 
@@ -39,20 +40,28 @@ const DEPENDS_ON_OTHERS: ReadonlySet<IngestTable> = new Set(['images', 'duplicat
 /**
  * The staged rows as views over the parts' Parquet files (each table reads only what it needs).
  * Ranking by hash (a window over every row) is needed only when a hash was ingested by two chunks.
+ * A run with no items has no parts: its tables are empty.
  */
 export async function loadStaged(
   connection: DuckDBConnection,
   runId: string,
   files: string[],
 ): Promise<void> {
-  if (files.length === 0) throw new Error(`ingest: run ${runId} has no staged parts to commit`);
   // Parts staged before instants were TIMESTAMPTZ hold UTC clock time: casts between the two
   // (by the reader, when a run's parts were staged by both versions) must take UTC.
   await connection.run("SET TimeZone = 'UTC'");
-  await connection.run(
-    `CREATE TEMP VIEW staged AS SELECT * REPLACE (ingested_at::TIMESTAMPTZ AS ingested_at)
+  if (files.length === 0) {
+    const ddl = STAGING_COLUMNS.map((c) => `${quoteIdentifier(c.name)} ${c.type.toString()}`).join(', ');
+    await connection.run(`CREATE TEMP TABLE no_parts (${ddl})`);
+    await connection.run(
+      `CREATE TEMP VIEW staged AS ${stagingSelect('no_parts', { runId, ingestTimeMs: 0, batchKey: '' })}`,
+    );
+  } else {
+    await connection.run(
+      `CREATE TEMP VIEW staged AS SELECT * REPLACE (ingested_at::TIMESTAMPTZ AS ingested_at)
      FROM read_parquet([${files.map(quoteLiteral).join(', ')}])`,
-  );
+    );
+  }
   const repeated = await connection.runAndReadAll(
     `SELECT count(*) FROM (SELECT sha256 FROM staged WHERE status = 'ingested' GROUP BY sha256 HAVING count(*) > 1)`,
   );
