@@ -1,4 +1,4 @@
-import { continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Duration } from '@temporalio/common';
 import type { Activities } from '../activities/index.js';
 import type { IngestSummary } from '../activities/ingest/commit-ingest.js';
@@ -74,6 +74,11 @@ export async function IngestWorkflow(input: IngestInput): Promise<IngestSummary>
       classes: input.classes,
       chunkSize: input.chunkSize ?? 16_384,
       parallelism,
+      // The rest of the request, so the plan refuses a run id reused for another request.
+      ...(patched('ingest-plan-request') && {
+        normalize: input.normalize,
+        partSize: input.partSize ?? 8192,
+      }),
     }),
     nextChunk: 0,
     counts: { seen: 0, ingested: 0, duplicates: 0, quarantined: 0, batches: 0, bytes: 0 },

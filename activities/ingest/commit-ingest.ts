@@ -60,7 +60,8 @@ export function createCommitIngest(deps: ActivityDeps) {
     const claimed = await publishIfClaimed(lake, log, input.runId);
     if (claimed) return claimed;
 
-    const staged = await readStaged(lake, input.runId);
+    const plan = JSON.parse((await lake.get(ingestLayout.plan(input.runId))).toString()) as IngestPlan;
+    const staged = await readStaged(lake, plan);
     const dir = await mkdtemp(join(tmpdir(), 'imagelake-commit-'));
     const connection = await (await deps.duckdb()).connect();
     try {
@@ -86,6 +87,8 @@ export function createCommitIngest(deps: ActivityDeps) {
           labelConflicts: written.labelConflicts,
           commit: log.next,
           tables: written.tables,
+          // A later run under this id is checked against it once the plan is gone (see planIngest).
+          ...(plan.request && { request: plan.request }),
         };
         await guard.beforePublish();
         const committed = await claimCommit(lake, log, manifest);
@@ -105,21 +108,16 @@ export function createCommitIngest(deps: ActivityDeps) {
   }
 
   /** The staged parts: local files of their rows, and their reports. */
-  async function readStaged(lake: Lake, runId: string) {
+  async function readStaged(lake: Lake, { runId, itemCount }: IngestPlan) {
     const staged = { rows: [] as string[], reports: [] as PartReport[] };
     for await (const o of lake.list(ingestLayout.stagingPrefix(runId))) {
       if (o.key.endsWith('.parquet')) staged.rows.push(await deps.mirror.localFile(lake, o.key));
       else if (o.key.endsWith('.json'))
         staged.reports.push(JSON.parse((await lake.get(o.key)).toString()) as PartReport);
     }
-    if (staged.rows.length === 0) {
-      // Only a run of no items stages nothing; otherwise its staging is gone and committing would lose it.
-      const plan = JSON.parse((await lake.get(ingestLayout.plan(runId))).toString()) as IngestPlan;
-      if (plan.itemCount > 0)
-        throw new Error(
-          `ingest: run ${runId} has no staged parts to commit (its plan has ${plan.itemCount} items)`,
-        );
-    }
+    // Only a run of no items stages nothing; otherwise its staging is gone and committing would lose it.
+    if (staged.rows.length === 0 && itemCount > 0)
+      throw new Error(`ingest: run ${runId} has no staged parts to commit (its plan has ${itemCount} items)`);
     return staged;
   }
 }

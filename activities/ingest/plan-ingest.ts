@@ -1,6 +1,8 @@
 import { Context } from '@temporalio/activity';
 import { defaultDeflater } from '../../lib/avro/index.js';
+import { UserError } from '../../lib/errors.js';
 import { ingestLayout } from '../../lib/ingest/layout.js';
+import type { IngestManifest } from '../../lib/ingest/manifest.js';
 import { readLabelManifest, type LabelRule } from '../../lib/ingest/labels.js';
 import { createLabeler } from '../../lib/ingest/labeler.js';
 import {
@@ -10,7 +12,9 @@ import {
   type PlanChunk,
   type PlannedFile,
 } from '../../lib/ingest/plan.js';
+import { ingestRequestId, sourceUri } from '../../lib/ingest/request.js';
 import type { IngestSource } from '../../lib/ingest/source.js';
+import type { NormalizeOptions } from '../../lib/image/index.js';
 import { openIdxPair } from '../../lib/idx/index.js';
 import type { Lake } from '../../lib/lake/lake.js';
 import type { ActivityDeps } from '../deps.js';
@@ -26,11 +30,17 @@ export interface PlanIngestInput {
   readonly chunkSize: number;
   /** Chunks processed at once: the chunk count is a multiple of it (see balancedRanges). */
   readonly parallelism?: number;
+  /** The rest of the request (see IngestRequest); absent from workflows started before it was passed. */
+  readonly normalize?: Partial<NormalizeOptions>;
+  readonly partSize?: number;
 }
 
 /**
  * Lists the source once and writes the listing to the lake as chunk files, so the workflow only
- * carries counts. Idempotent: once plan.json exists, a retry returns it unchanged.
+ * carries counts. Idempotent: once plan.json exists, a retry (or a new run of the same request
+ * under the same run id) returns it unchanged; another request under that run id is refused.
+ * A committed run (whose plan and staging are removed) gets a plan of no chunks: the workflow
+ * goes straight to its commit, which returns the run, and no batch of it is written again.
  */
 export function createPlanIngest({ lakes }: ActivityDeps) {
   return (input: PlanIngestInput): Promise<IngestPlan> => heartbeatDuring(() => planIngest(input));
@@ -38,7 +48,27 @@ export function createPlanIngest({ lakes }: ActivityDeps) {
   async function planIngest(input: PlanIngestInput): Promise<IngestPlan> {
     const lake = lakes.open(input.lakeUri);
     const planKey = ingestLayout.plan(input.runId);
-    if (await lake.head(planKey)) return JSON.parse((await lake.get(planKey)).toString()) as IngestPlan;
+    const request = input.normalize && ingestRequestId({ ...input, normalize: input.normalize });
+    const manifestKey = ingestLayout.manifest(input.runId);
+    if (await lake.head(manifestKey)) {
+      const m = JSON.parse((await lake.get(manifestKey)).toString()) as IngestManifest;
+      refuseOtherRequest(m, input.source, request);
+      return {
+        runId: m.runId,
+        source: m.source,
+        itemCount: m.counts.seen,
+        chunkCount: 0,
+        chunkSize: input.chunkSize,
+        classes: m.classes,
+        ...(m.request && { request: m.request }),
+      };
+    }
+    const published = async () => {
+      const plan = JSON.parse((await lake.get(planKey)).toString()) as IngestPlan;
+      refuseOtherRequest(plan, input.source, request);
+      return plan;
+    };
+    if (await lake.head(planKey)) return published();
 
     const { chunks, itemCount, labels, labelReport } =
       input.source.kind === 'files'
@@ -57,12 +87,31 @@ export function createPlanIngest({ lakes }: ActivityDeps) {
       chunkSize: input.chunkSize,
       classes,
       deflater: defaultDeflater().id,
+      ...(request && { request }),
     };
     // First complete plan wins; a concurrent duplicate attempt returns the published one.
-    if (!(await lake.putIfAbsent(planKey, JSON.stringify(plan))))
-      return JSON.parse((await lake.get(planKey)).toString()) as IngestPlan;
+    if (!(await lake.putIfAbsent(planKey, JSON.stringify(plan)))) return published();
     return plan;
   }
+}
+
+/**
+ * Refuses a run id whose plan or manifest records another request. One from before requests were
+ * recorded (or an input from a workflow started before they were passed) is compared by source.
+ */
+function refuseOtherRequest(
+  recorded: { readonly runId: string; readonly source: IngestSource; readonly request?: string },
+  source: IngestSource,
+  request: string | undefined,
+): void {
+  const same =
+    recorded.request && request
+      ? recorded.request === request
+      : JSON.stringify(recorded.source) === JSON.stringify(source);
+  if (!same)
+    throw new UserError(
+      `ingest: run id "${recorded.runId}" already names another request (source ${sourceUri(recorded.source)}): a run id names one source and one request; choose another run id`,
+    );
 }
 
 async function listFiles(input: PlanIngestInput, open: (uri: string) => Lake) {

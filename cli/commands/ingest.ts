@@ -8,6 +8,7 @@ import { readLabelManifest } from '../../lib/ingest/labels.js';
 import { openLake } from '../../lib/lake/open-lake.js';
 import { parseSource } from '../../lib/ingest/source.js';
 import { classList, labelRule } from '../ingest-input.js';
+import { refuseOtherRequest } from '../ingest-request.js';
 import { withTemporal } from '../../lib/temporal/session.js';
 import { ingestProgressQuery } from '../../workflows/definitions.js';
 import { IngestWorkflow, type IngestInput } from '../../workflows/ingest.js';
@@ -76,7 +77,10 @@ export function registerIngest(program: Command): void {
     .option('--chunk-size <n>', 'items per activity', positiveInt, 16_384)
     .option('--part-size <n>', 'images per Avro batch file', positiveInt, 8192)
     .option('--parallel <n>', 'chunk activities at once over all workers', positiveInt, 4)
-    .option('--run-id <id>', 'ingest run id (the workflow id); the same id resumes or returns that run')
+    .option(
+      '--run-id <id>',
+      'ingest run id (the workflow id): the same id and request resumes or returns that run; another request is refused',
+    )
     .option('--json', 'print the summary as JSON')
     .action(async (sourceArg: string, flags: IngestFlags) => {
       const config = loadConfig();
@@ -113,6 +117,8 @@ export function registerIngest(program: Command): void {
           })
           .catch(async (error: unknown) => {
             if ((error as Error).name !== 'WorkflowExecutionAlreadyStartedError') throw error;
+            // Checked before following it: a command refused must not stop another request's run.
+            await refuseOtherRequest(session.client.workflow.getHandle(runId), input);
             return session.follow<typeof IngestWorkflow>(runId);
           });
         const progress = new Progress(`ingest ${runId}`);

@@ -48,6 +48,8 @@ export interface IngestManifest {
   readonly labelConflicts: number;
   /** The run's position in the commit log. Absent in manifests from before the log. */
   readonly commit?: number;
+  /** The identity of the run's request (ingestRequestId). Absent in manifests from before it. */
+  readonly request?: string;
   /** Lake keys of the run's metadata tables. */
   readonly tables: Readonly<Record<IngestTable, string>>;
 }

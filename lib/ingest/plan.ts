@@ -27,6 +27,8 @@ export interface IngestPlan {
    * a retry on any worker rewrites identical bytes. Absent in plans from before the choice: zlib.
    */
   readonly deflater?: string;
+  /** The identity of the request the run was planned for (ingestRequestId); absent in older plans. */
+  readonly request?: string;
 }
 
 /** Splits n items into chunk ranges of at most `size`. */
