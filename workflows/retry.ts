@@ -10,5 +10,5 @@ export const activityRetry: RetryPolicy = {
   maximumInterval: '30s',
   maximumAttempts: 12,
   // A failure's type is the error's class name: list UserError and each of its subclasses.
-  nonRetryableErrorTypes: ['UserError', 'AliasConflictError', 'SqlError'],
+  nonRetryableErrorTypes: ['UserError', 'AliasConflictError', 'SqlError', 'InterruptedError'],
 };
