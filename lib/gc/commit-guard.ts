@@ -42,6 +42,7 @@ export async function guardedCommit<T>(
     );
   };
   await announce();
+  let pastGuard = false;
   let result: T;
   try {
     const manifest = commitManifestOf(unit);
@@ -50,15 +51,20 @@ export async function guardedCommit<T>(
       beforePublish: async () => {
         // A gc that claimed the unit after the check above listed the intents after it, so saw
         // ours unless it had gone stale: half its lifetime leaves room for clocks that disagree.
-        if (Date.now() - announcedAt < INTENT_LIFETIME_MS / 2) return;
-        await announce();
-        await refuseIfCollected(lake, unit);
+        if (Date.now() - announcedAt >= INTENT_LIFETIME_MS / 2) {
+          await announce();
+          await refuseIfCollected(lake, unit);
+        }
+        pastGuard = true;
       },
     });
     if (afterCommit && (await liveIntents(lake, unit, Date.now(), intent)) === 0) await afterCommit();
   } catch (error) {
-    // The attempt's own error is the one to report; an intent left behind goes stale in a day.
-    await lake.delete(intent).catch(() => undefined);
+    // Past the guard, the commit point may have been reached (a manifest, or a commit log entry
+    // whose manifest a later commit publishes) unknown to this attempt: its intent then stays
+    // until it goes stale, so gc leaves the unit alone meanwhile. Before it, nothing was committed.
+    // The attempt's own error is the one to report.
+    if (!pastGuard) await lake.delete(intent).catch(() => undefined);
     throw error;
   }
   await lake.delete(intent);

@@ -106,4 +106,29 @@ describe.each(backends)('the commit guard against gc (%s lake)', (_name, open) =
     for await (const o of lake.list(gcLayout.intentPrefix(unit))) intents.push(o.key);
     expect(intents).toEqual([]);
   });
+
+  it('an attempt that fails past the guard keeps its intent (it may have committed); one that fails before does not', async () => {
+    reliability('fault');
+    const lake = open();
+    const unit: Unit = { kind: 'ingest', id: 'run-e' };
+    const intents = async () => {
+      const out: string[] = [];
+      for await (const key of lake.listKeys(gcLayout.intentPrefix(unit))) out.push(key);
+      return out;
+    };
+    await expect(
+      guardedCommit(lake, unit, async () => {
+        throw new Error('staging unreadable');
+      }),
+    ).rejects.toThrow('staging unreadable');
+    expect(await intents()).toEqual([]);
+    await expect(
+      guardedCommit(lake, unit, async (guard) => {
+        await guard.beforePublish();
+        throw new Error('lost the connection after the commit point');
+      }),
+    ).rejects.toThrow('lost the connection');
+    expect(await intents()).toHaveLength(1);
+    expect(await claimForCollection(lake, unit, Date.now(), 0)).toBe('a commit began meanwhile');
+  });
 });
