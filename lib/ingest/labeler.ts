@@ -101,7 +101,7 @@ function labelFunction(
     case 'regex': {
       const regex = compileLabelRegex(rule.pattern);
       // An empty capture is no label, as an empty manifest label is refused: never a class "".
-      return (ref) => regex.exec(ref.slice(ref.lastIndexOf('/') + 1))?.[1] || null;
+      return (ref) => regex.label(ref.slice(ref.lastIndexOf('/') + 1)) || null;
     }
     case 'manifest':
       return (ref) => manifest?.get(ref) ?? null;

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { RE2JS, RE2JSException } from 're2js';
 import { UserError } from '../errors.js';
 import { LabelRowCheck } from '../labels/label-rows.js';
 import { parseCsv } from '../util/csv.js';
@@ -16,20 +17,38 @@ export type LabelRule =
       readonly allowUnlabeled?: boolean;
     });
 
-/** Checks a --label-regex: it must compile and have exactly one capture group. */
-export function compileLabelRegex(pattern: string): RegExp {
-  let regex: RegExp;
+/** A compiled --label-regex: the label of a file name, from its one capture group. */
+export interface LabelRegex {
+  label(name: string): string | null;
+}
+
+/**
+ * Compiles a --label-regex with RE2 (re2js): matching takes time linear in the name's length
+ * whatever the pattern, where a backtracking engine can take hours on one name (`^(a+)+$`). RE2
+ * has no backreferences or lookaround. The pattern must have exactly one capture group.
+ */
+export function compileLabelRegex(pattern: string): LabelRegex {
+  let regex: RE2JS;
   try {
-    regex = new RegExp(pattern);
+    regex = RE2JS.compile(pattern);
   } catch (error) {
-    throw new UserError(`ingest: invalid --label-regex "${pattern}": ${(error as Error).message}`);
+    if (!(error instanceof RE2JSException)) throw error;
+    const reason = error.message.replace(/^error parsing regexp: /, '');
+    throw new UserError(
+      `ingest: invalid --label-regex ${JSON.stringify(pattern)}: ${reason} (RE2 syntax, which runs in linear time: no backreferences or lookaround)`,
+    );
   }
-  const groups = new RegExp(`${pattern}|`).exec('')!.length - 1;
+  const groups = regex.groupCount();
   if (groups !== 1)
     throw new UserError(
-      `ingest: --label-regex "${pattern}" must have exactly one capture group, it has ${groups}`,
+      `ingest: --label-regex ${JSON.stringify(pattern)} must have exactly one capture group, it has ${groups}`,
     );
-  return regex;
+  return {
+    label(name) {
+      const match = regex.matcher(name);
+      return match.find() ? match.group(1) : null;
+    },
+  };
 }
 
 /** Reads and checks a --label-manifest file (see parseLabelManifest). */
