@@ -59,6 +59,7 @@ export function createCommitIngest(deps: ActivityDeps) {
     let log = await readCommitLog(deps, lake);
     const claimed = await publishIfClaimed(lake, log, input.runId);
     if (claimed) return claimed;
+    await guard.refuseIfCollected();
 
     const plan = JSON.parse((await lake.get(ingestLayout.plan(input.runId))).toString()) as IngestPlan;
     const staged = await readStaged(lake, plan);

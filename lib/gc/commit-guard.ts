@@ -4,11 +4,18 @@ import type { Lake } from '../lake/lake.js';
 import { gcLayout, INTENT_LIFETIME_MS, tombstone, type Tombstone } from './layout.js';
 import { commitManifestOf, unitName, type Unit } from './units.js';
 
-/** What a guarded commit calls right before it publishes its manifest. */
+/** What a guarded commit calls. */
 export interface CommitGuard {
   /**
-   * Makes sure gc cannot have collected the unit since the attempt began: while the attempt's
-   * intent is well within its lifetime every gc saw it; past that, renews it and checks again.
+   * Refuses, with the collected unit's one-line error, if gc collected the unit. A commit calls it
+   * once it knows it has not committed yet (it may have, in a way only it can tell: a manifest, a
+   * commit log entry), before it reads what gc may have deleted.
+   */
+  refuseIfCollected(): Promise<void>;
+  /**
+   * Right before the commit point: makes sure gc cannot have collected the unit. Checks for the
+   * tombstone if that was not done since the intent was written; while the intent is well within
+   * its lifetime every gc that came later saw it; past that, renews it and checks again.
    */
   beforePublish(): Promise<void>;
 }
@@ -42,19 +49,24 @@ export async function guardedCommit<T>(
     );
   };
   await announce();
+  let checked = false; // for the tombstone, since the intent was last written
+  const check = async () => {
+    await refuseIfCollected(lake, unit);
+    checked = true;
+  };
   let pastGuard = false;
   let result: T;
   try {
-    const manifest = commitManifestOf(unit);
-    if (!manifest || !(await lake.head(manifest))) await refuseIfCollected(lake, unit);
     result = await commit({
+      refuseIfCollected: check,
       beforePublish: async () => {
-        // A gc that claimed the unit after the check above listed the intents after it, so saw
-        // ours unless it had gone stale: half its lifetime leaves room for clocks that disagree.
+        // A gc that claimed the unit after the check listed the intents after it, so saw ours
+        // unless it had gone stale: half its lifetime leaves room for clocks that disagree.
         if (Date.now() - announcedAt >= INTENT_LIFETIME_MS / 2) {
           await announce();
-          await refuseIfCollected(lake, unit);
+          checked = false;
         }
+        if (!checked) await check();
         pastGuard = true;
       },
     });

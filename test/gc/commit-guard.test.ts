@@ -36,6 +36,7 @@ function pausedCommit(lake: Lake, unit: Unit, clean = async () => {}) {
     lake,
     unit,
     async (guard) => {
+      await guard.refuseIfCollected();
       reached();
       await gate;
       await guard.beforePublish();
@@ -69,7 +70,8 @@ describe.each(backends)('the commit guard against gc (%s lake)', (_name, open) =
     expect(await claimForCollection(lake, unit, Date.now(), 0)).toBeUndefined();
     let ran = false;
     await expect(
-      guardedCommit(lake, unit, async () => {
+      guardedCommit(lake, unit, async (guard) => {
+        await guard.refuseIfCollected();
         ran = true;
         return 'committed';
       }),
@@ -77,16 +79,24 @@ describe.each(backends)('the commit guard against gc (%s lake)', (_name, open) =
       /^ingest: run run-b was collected by imagelake gc at .*: start it again under a new id$/,
     );
     expect(ran).toBe(false);
+    // A commit that does not ask early is refused at its commit point all the same.
+    await expect(
+      guardedCommit(lake, unit, async (guard) => {
+        await guard.beforePublish();
+        await lake.putIfAbsent(manifestOf(unit), '{}');
+      }),
+    ).rejects.toThrow(/was collected by imagelake gc/);
     expect(await lake.head(manifestOf(unit))).toBeUndefined();
     for await (const o of lake.list(gcLayout.intentPrefix(unit))) expect.fail(`intent left: ${o.key}`);
   });
 
-  it('a retry of a commit that already published returns, even after a tombstone', async () => {
+  it('a retry of a commit that reached its commit point returns, even after a tombstone and before its manifest', async () => {
     const lake = open();
     const unit: Unit = { kind: 'ingest', id: 'run-c' };
-    await lake.putIfAbsent(manifestOf(unit), '{}');
+    // The run's commit log entry exists (the commit point); its manifest is not published yet.
     await lake.put(gcLayout.tombstone(unit), '{"collectedAt":"x"}');
-    expect(await guardedCommit(lake, unit, async () => 'already committed')).toBe('already committed');
+    const retry = guardedCommit(lake, unit, async () => 'published from the log entry');
+    expect(await retry).toBe('published from the log entry');
   });
 
   it('cleans up after the commit only when no other attempt is under way, and leaves no intent', async () => {
