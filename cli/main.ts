@@ -36,7 +36,16 @@ function commandsToLoad(first: string | undefined): string[] {
 async function main(): Promise<void> {
   const program = new Command('imagelake')
     .description('data-lake ETL and batch jobs for automatic image labeling')
-    .showHelpAfterError()
+    // One line, like every other error: commander's own too (an unknown option, a value out of range).
+    .configureOutput({
+      outputError: (text, write) =>
+        write(
+          `imagelake: ${text
+            .trim()
+            .replace(/^error: /, '')
+            .replace(/\s*\n\s*/g, ' ')}\n`,
+        ),
+    })
     .exitOverride((error) => {
       process.exitCode = error.exitCode;
       throw error;

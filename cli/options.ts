@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import { parseLakeUri } from '../lib/lake/lake-uri.js';
+import type { IntegerBound } from '../workflows/input-bounds.js';
 
 /** Parses a positive integer option ("Expected a positive integer, got x"). */
 export function positiveInt(value: string): number {
@@ -22,6 +23,18 @@ export function durationMs(value: string): number {
   const m = /^(\d+(?:\.\d+)?)([smhd])$/.exec(value);
   if (!m) throw new InvalidArgumentError(`Expected a duration such as 7d, 12h, 30m or 45s, got "${value}".`);
   return Math.round(Number(m[1]) * DURATION_UNITS_MS[m[2]!]!);
+}
+
+/** Parses an integer option that sizes work inside a workflow: refused outside its bound, before anything starts. */
+export function boundedInt(bound: IntegerBound) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < bound.min || n > bound.max)
+      throw new InvalidArgumentError(
+        `Expected an integer from ${bound.min} to ${bound.max}, got "${value}".`,
+      );
+    return n;
+  };
 }
 
 /** Parses WIDTHxHEIGHT. */

@@ -1,6 +1,7 @@
 import { ActivityFailure, continueAsNew, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { ScoreRun } from '../lib/score/layout.js';
+import { assertWithinBounds, BOUNDS } from './input-bounds.js';
 import { activityRetry } from './retry.js';
 
 const { planScore, recordScoreFailure } = proxyActivities<Activities>({
@@ -57,6 +58,13 @@ export interface BatchScoreResult {
  */
 export async function BatchScoreWorkflow(input: BatchScoreInput): Promise<BatchScoreResult> {
   const runId = input.runId ?? workflowInfo().workflowId;
+  // Runs started before the bounds replay as they ran.
+  if (patched('input-bounds'))
+    assertWithinBounds([
+      ['score: parallel', input.parallel, BOUNDS.inFlight],
+      ['score: partition size', input.partitionSize, BOUNDS.partitionSize],
+      ['score: partitions per run', input.partitionsPerRun, BOUNDS.perRun],
+    ]);
   const { scorePartition } = proxyActivities<Activities>({
     startToCloseTimeout: '1 hour',
     heartbeatTimeout: input.heartbeatTimeout ?? '1 minute',

@@ -8,6 +8,7 @@ import type { IngestCounts } from '../lib/ingest/manifest.js';
 import type { IngestPlan } from '../lib/ingest/plan.js';
 import type { IngestSource } from '../lib/ingest/source.js';
 import { ingestProgressQuery, type IngestProgress } from './definitions.js';
+import { assertWithinBounds, BOUNDS } from './input-bounds.js';
 import { activityRetry } from './retry.js';
 
 export interface IngestInput {
@@ -44,6 +45,15 @@ interface IngestState {
  */
 export async function IngestWorkflow(input: IngestInput): Promise<IngestSummary> {
   const runId = workflowInfo().workflowId;
+  // Runs started before the bounds replay as they ran.
+  if (patched('input-bounds'))
+    assertWithinBounds([
+      ['ingest: parallel', input.parallelism, BOUNDS.inFlight],
+      ['ingest: chunk size', input.chunkSize, BOUNDS.chunkSize],
+      ['ingest: part size', input.partSize, BOUNDS.partSize],
+      ['ingest: max pixels', input.normalize.maxInputPixels, BOUNDS.maxPixels],
+      ['ingest: chunks per run', input.chunksPerRun, BOUNDS.perRun],
+    ]);
   const parallelism = input.parallelism ?? 4;
   const chunksPerRun = input.chunksPerRun ?? 200;
   // Every ingest activity heartbeats (on a timer where it has no progress points): a dead worker

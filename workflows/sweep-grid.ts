@@ -1,4 +1,5 @@
 // Pure: used inside workflows (no I/O, no Node built-ins).
+import { BOUNDS, type BoundCheck } from './input-bounds.js';
 
 export type ParamValue = string | number;
 export type Grid = Readonly<Record<string, readonly ParamValue[]>>;
@@ -12,6 +13,11 @@ export function expandGrid(grid: Grid): Record<string, ParamValue>[] {
     out = out.flatMap((combo) => values.map((v) => ({ ...combo, [key]: v })));
   }
   return out;
+}
+
+/** How many combinations the grid has (0 when a parameter has no values), without listing them. */
+export function gridCombinations(grid: Grid): number {
+  return Object.values(grid).reduce((n, values) => n * values.length, 1);
 }
 
 /** n combinations drawn without replacement with the given random source (Temporal's is seeded). */
@@ -84,4 +90,23 @@ export function ashaCurve(curves: Curves, eta = 3): number[] {
   return thresholds(curves, eta, (v, epoch) =>
     isRung(epoch) ? v[Math.max(0, Math.ceil(v.length / eta) - 1)]! : Number.MAX_VALUE,
   );
+}
+
+/** The numbers of a sweep that size its work, each with its bound (the CLI checks the same). */
+export function sweepBounds(input: {
+  readonly grid: Grid;
+  readonly random?: number;
+  readonly parallel?: number;
+}): BoundCheck[] {
+  const combinations = gridCombinations(input.grid);
+  return [
+    ['sweep: parallel', input.parallel, BOUNDS.inFlight],
+    ["sweep: the grid's combinations", combinations, BOUNDS.gridCombinations],
+    ['sweep: random', input.random, BOUNDS.sweepTrials],
+    [
+      'sweep: trials (the combinations, or --random of them)',
+      Math.min(input.random ?? combinations, combinations),
+      BOUNDS.sweepTrials,
+    ],
+  ];
 }

@@ -1,6 +1,15 @@
-import { executeChild, workflowInfo } from '@temporalio/workflow';
+import { executeChild, patched, workflowInfo } from '@temporalio/workflow';
+import { assertWithinBounds } from './input-bounds.js';
 import type { Arch } from '../lib/model/params.js';
-import { ashaCurve, expandGrid, medianCurve, sampleGrid, type Grid, type ParamValue } from './sweep-grid.js';
+import {
+  ashaCurve,
+  expandGrid,
+  medianCurve,
+  sampleGrid,
+  sweepBounds,
+  type Grid,
+  type ParamValue,
+} from './sweep-grid.js';
 import { TrainWorkflow, type TrainOutcome } from './train.js';
 
 export interface SweepInput {
@@ -33,6 +42,8 @@ export interface SweepResult {
 /** One child TrainWorkflow per parameter combination, bounded parallelism, weak trials stopped early. */
 export async function SweepWorkflow(input: SweepInput): Promise<SweepResult> {
   const sweepId = workflowInfo().workflowId;
+  // Sweeps started before the bounds replay as they ran.
+  if (patched('input-bounds')) assertWithinBounds(sweepBounds(input));
   // Math.random is seeded and replayed by Temporal: the same combinations on every replay.
   const combos = input.random ? sampleGrid(input.grid, input.random, Math.random) : expandGrid(input.grid);
   const trials: SweepResult['trials'][number][] = [];

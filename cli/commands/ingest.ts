@@ -12,7 +12,8 @@ import { refuseOtherRequest } from '../ingest-request.js';
 import { withTemporal } from '../../lib/temporal/session.js';
 import { ingestProgressQuery } from '../../workflows/definitions.js';
 import { IngestWorkflow, type IngestInput } from '../../workflows/ingest.js';
-import { LAKE_OPTION, lakeUriOf, oneOf, positiveInt, size } from '../options.js';
+import { BOUNDS } from '../../workflows/input-bounds.js';
+import { boundedInt, LAKE_OPTION, lakeUriOf, oneOf, size } from '../options.js';
 import { Progress } from '../progress.js';
 
 interface IngestFlags {
@@ -73,10 +74,10 @@ export function registerIngest(program: Command): void {
       oneOf(['auto', 'always', 'never'] as const),
       'auto',
     )
-    .option('--max-pixels <n>', 'decoded pixel bound per image', positiveInt, 40_000_000)
-    .option('--chunk-size <n>', 'items per activity', positiveInt, 16_384)
-    .option('--part-size <n>', 'images per Avro batch file', positiveInt, 8192)
-    .option('--parallel <n>', 'chunk activities at once over all workers', positiveInt, 4)
+    .option('--max-pixels <n>', 'decoded pixel bound per image', boundedInt(BOUNDS.maxPixels), 40_000_000)
+    .option('--chunk-size <n>', 'items per activity', boundedInt(BOUNDS.chunkSize), 16_384)
+    .option('--part-size <n>', 'images per Avro batch file', boundedInt(BOUNDS.partSize), 8192)
+    .option('--parallel <n>', 'chunk activities at once over all workers', boundedInt(BOUNDS.inFlight), 4)
     .option(
       '--run-id <id>',
       'ingest run id (the workflow id): the same id and request resumes or returns that run; another request is refused',

@@ -10,12 +10,13 @@ import {
   type BatchScoreResult,
 } from '../../workflows/index.js';
 import { withCatalog } from '../catalog-session.js';
-import { LAKE_OPTION, lakeUriOf, positiveInt } from '../options.js';
+import { BOUNDS } from '../../workflows/input-bounds.js';
+import { boundedInt, LAKE_OPTION, lakeUriOf } from '../options.js';
 
 const PARALLEL_OPTION = [
   '--parallel <k>',
   'partitions in flight over all workers (about twice their activity slots keeps every slot busy)',
-  positiveInt,
+  boundedInt(BOUNDS.inFlight),
   DEFAULT_SCORE_PARALLEL,
 ] as const;
 
@@ -32,7 +33,7 @@ export function registerScore(program: Command): void {
     .option(
       '--partition-size <n>',
       'at most this many images per partition (split evenly)',
-      positiveInt,
+      boundedInt(BOUNDS.partitionSize),
       8192,
     )
     .option(...PARALLEL_OPTION)

@@ -5,8 +5,9 @@ import { UserError } from '../../lib/errors.js';
 import { ARCHS, parseParamList, type Arch } from '../../lib/model/params.js';
 import { withTemporal } from '../../lib/temporal/session.js';
 import { SweepWorkflow, TrainWorkflow, type SweepResult } from '../../workflows/index.js';
-import { parseGridFlag, type ParamValue } from '../../workflows/sweep-grid.js';
-import { LAKE_OPTION, lakeUriOf, oneOf, positiveInt } from '../options.js';
+import { parseGridFlag, sweepBounds, type ParamValue } from '../../workflows/sweep-grid.js';
+import { BOUNDS, firstOutOfBound } from '../../workflows/input-bounds.js';
+import { boundedInt, LAKE_OPTION, lakeUriOf, oneOf } from '../options.js';
 
 const PARAM_FLAGS = ['epochs', 'batchSize', 'lr', 'momentum', 'l2', 'optimizer', 'seed', 'patience'] as const;
 
@@ -83,8 +84,8 @@ export function registerTrain(program: Command): void {
       .description('train one model per parameter combination, in parallel over the workers'),
   )
     .option('--grid <name=v1,v2>', 'values to vary, repeatable (e.g. --grid lr=0.1,0.01,0.001)', collect, [])
-    .option('--random <n>', 'draw n combinations instead of the whole grid', positiveInt)
-    .option('--parallel <k>', 'trials at once', positiveInt, 2)
+    .option('--random <n>', 'draw n combinations instead of the whole grid', boundedInt(BOUNDS.sweepTrials))
+    .option('--parallel <k>', 'trials at once', boundedInt(BOUNDS.inFlight), 2)
     .option('--early-stop <rule>', 'none, median or asha', oneOf(['none', 'median', 'asha'] as const), 'none')
     .action(
       async (
@@ -107,6 +108,10 @@ export function registerTrain(program: Command): void {
             throw new UserError((error as Error).message);
           }
         }
+        const outOfBounds = firstOutOfBound(
+          sweepBounds({ grid, random: flags.random, parallel: flags.parallel }),
+        );
+        if (outOfBounds) throw new UserError(outOfBounds);
         const result = await withTemporal(config, (session) =>
           session.execute(SweepWorkflow, {
             workflowId: `sweep-${flags.dataset.replace(/[^A-Za-z0-9_-]/g, '_')}-${Date.now()}`,

@@ -5,13 +5,15 @@ import { defaultDeflater } from '../../lib/avro/index.js';
 import { loadConfig } from '../../lib/config.js';
 import { nativeCodecReason } from '../../lib/native/codec.js';
 import { createWorker } from '../../lib/temporal/worker.js';
+import { BOUNDS } from '../../workflows/input-bounds.js';
+import { boundedInt } from '../options.js';
 
 export function registerWorker(program: Command): void {
   program
     .command('worker')
     .description('run a worker with every workflow and activity (Ctrl-C stops it after in-flight tasks)')
     .option('--task-queue <queue>', 'task queue to poll (default IMAGELAKE_TASK_QUEUE or imagelake)')
-    .option('--max-activities <n>', 'activities run at once', (v) => Number.parseInt(v, 10))
+    .option('--max-activities <n>', 'activities run at once', boundedInt(BOUNDS.inFlight))
     .action(async (options: { taskQueue?: string; maxActivities?: number }) => {
       const config = loadConfig();
       const address = config.temporalAddress ?? `127.0.0.1:${config.temporalPort}`;

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { UserError } from '../errors.js';
 import { ARCHS, type Arch } from '../model/params.js';
+import { BOUNDS, firstOutOfBound, outOfBound, type IntegerBound } from '../../workflows/input-bounds.js';
+import { sweepBounds } from '../../workflows/sweep-grid.js';
 
 /** The pipeline's one configuration file (YAML or JSON). Every field has a default but sources. */
 export interface PipelineConfig {
@@ -104,7 +106,7 @@ export function validatePipelineConfig(data: unknown): PipelineConfig {
   const sc = root.score === null ? null : object(root.score ?? {}, 'score');
   if (sc) known(sc, 'score', ['where', 'partitionSize']);
   const grid = t ? object(t.grid ?? {}, 'train.grid') : {};
-  return {
+  const config: PipelineConfig = {
     ...(root.lake === undefined ? {} : { lake: string(root.lake, 'lake') }),
     sources,
     dataset: {
@@ -130,7 +132,7 @@ export function validatePipelineConfig(data: unknown): PipelineConfig {
               array(v, `train.grid.${k}`).map((x, i) => scalar(x, `train.grid.${k}[${i}]`)),
             ]),
           ),
-          parallel: integer(t.parallel ?? 2, 'train.parallel'),
+          parallel: bounded(t.parallel ?? 2, 'train.parallel', BOUNDS.inFlight),
         }
       : null,
     gate: {
@@ -142,12 +144,18 @@ export function validatePipelineConfig(data: unknown): PipelineConfig {
     score: sc
       ? {
           where: sc.where === undefined || sc.where === null ? null : string(sc.where, 'score.where'),
-          partitionSize: integer(sc.partitionSize ?? 8192, 'score.partitionSize'),
+          partitionSize: bounded(sc.partitionSize ?? 8192, 'score.partitionSize', BOUNDS.partitionSize),
         }
       : null,
     schedule:
       root.schedule === undefined || root.schedule === null ? null : string(root.schedule, 'schedule'),
   };
+  // A sweep's grid: listed whole inside its workflow, a trial each.
+  if (config.train && Object.keys(config.train.grid).length > 0) {
+    const problem = firstOutOfBound(sweepBounds(config.train));
+    if (problem) throw new UserError(`pipeline config: train.grid: ${problem}`);
+  }
+  return config;
 }
 
 function fail(path: string, expected: string, got: unknown): never {
@@ -170,6 +178,10 @@ function string(v: unknown, path: string): string {
 function integer(v: unknown, path: string): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) fail(path, 'an integer >= 0', v);
   return v;
+}
+function bounded(v: unknown, path: string, bound: IntegerBound): number {
+  if (outOfBound(path, v, bound)) fail(path, `an integer from ${bound.min} to ${bound.max}`, v);
+  return v as number;
 }
 function fraction(v: unknown, path: string): number {
   if (typeof v !== 'number' || v < 0 || v > 1) fail(path, 'a number in [0, 1]', v);

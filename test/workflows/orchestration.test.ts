@@ -7,7 +7,15 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Activities } from '../../activities/index.js';
 import type { PipelineSummary } from '../../activities/pipeline.js';
-import { BatchScoreWorkflow, PipelineWorkflow, SweepWorkflow } from '../../workflows/index.js';
+import {
+  BatchScoreWorkflow,
+  IngestWorkflow,
+  PipelineWorkflow,
+  SweepWorkflow,
+  type BatchScoreInput,
+  type SweepInput,
+} from '../../workflows/index.js';
+import { reliability } from '../reliability/tally.js';
 import { testStack } from '../setup/stack.js';
 import { workflowBundle } from '../setup/temporal.js';
 
@@ -301,5 +309,102 @@ describe('PipelineWorkflow stage skipping', () => {
     expect(summary.stages.find((s) => s.name === 'score')?.reason).toBe(
       'no model behind alias "production" yet',
     );
+  });
+});
+
+describe('workflow input bounds', () => {
+  /** The failure a workflow ends with, or 'completed'. */
+  const failureOf = async (run: Promise<unknown>) => {
+    try {
+      await run;
+      return 'completed';
+    } catch (error) {
+      const cause = (error as { cause?: ApplicationFailure }).cause;
+      return { type: cause?.type, nonRetryable: cause?.nonRetryable, message: cause?.message };
+    }
+  };
+  const refused = (message: string) => ({ type: 'InputOutOfBounds', nonRetryable: true, message });
+
+  it('a score run with 100000 partitions in flight fails at once, not every workflow task', async () => {
+    reliability('bad-input', 2);
+    const fakes = { planScore: async () => scoreRun(200_000), scorePartition: async () => ({ images: 10 }) };
+    const start = (taskQueue: string, args: Partial<BatchScoreInput>) =>
+      failureOf(
+        client.workflow.execute(BatchScoreWorkflow, {
+          taskQueue,
+          workflowId: `orch-bounds-${taskQueue}-${args.parallel}`,
+          args: [{ lakeUri: '/unused', model: 'm1', ...args }],
+        }),
+      );
+    const failures = await withFakeActivities(fakes, async (taskQueue) => [
+      await start(taskQueue, { parallel: 100_000 }),
+      await start(taskQueue, { parallel: 4, partitionSize: 0 }),
+    ]);
+    expect(failures).toEqual([
+      refused('score: parallel: expected an integer from 1 to 1000, got 100000'),
+      refused('score: partition size: expected an integer from 1 to 65536, got 0'),
+    ]);
+  });
+
+  it('a sweep whose grid or parallelism is too large fails before its first trial', async () => {
+    reliability('bad-input', 2);
+    const values = (n: number) => Array.from({ length: n }, (_, i) => i);
+    let trials = 0;
+    const fakes = {
+      prepareTraining: async () => {
+        trials++;
+        return { modelId: 'm', datasetRef: 'd@1', params: {}, registered: true };
+      },
+    };
+    const start = (taskQueue: string, id: string, args: Partial<SweepInput>) =>
+      failureOf(
+        client.workflow.execute(SweepWorkflow, {
+          taskQueue,
+          workflowId: `orch-bounds-${taskQueue}-${id}`,
+          args: [{ lakeUri: '/unused', dataset: 'd', arch: 'mlp', params: {}, grid: { lr: [0.1] }, ...args }],
+        }),
+      );
+    const failures = await withFakeActivities(fakes, async (taskQueue) => [
+      await start(taskQueue, 'grid', { grid: { lr: values(200), l2: values(100) }, random: 10 }),
+      await start(taskQueue, 'parallel', { parallel: 5000 }),
+    ]);
+    expect(failures).toEqual([
+      refused("sweep: the grid's combinations: expected an integer from 1 to 10000, got 20000"),
+      refused('sweep: parallel: expected an integer from 1 to 1000, got 5000'),
+    ]);
+    expect(trials).toBe(0);
+  });
+
+  it('an ingest with a chunk size of 0 fails before it plans anything', async () => {
+    reliability('bad-input');
+    let planned = 0;
+    const failure = await withFakeActivities(
+      {
+        planIngest: async () => {
+          planned++;
+          return { itemCount: 0, chunkCount: 0, source: {}, classes: [], deflater: 'zlib' };
+        },
+        commitIngest: async () => ({ runId: 'r' }),
+      },
+      (taskQueue) =>
+        failureOf(
+          client.workflow.execute(IngestWorkflow, {
+            taskQueue,
+            workflowId: `orch-bounds-${taskQueue}`,
+            args: [
+              {
+                lakeUri: '/unused',
+                source: { kind: 'dir', root: '/unused' },
+                labels: { kind: 'none' },
+                classes: null,
+                normalize: {},
+                chunkSize: 0,
+              } as never,
+            ],
+          }),
+        ),
+    );
+    expect(failure).toEqual(refused('ingest: chunk size: expected an integer from 1 to 65536, got 0'));
+    expect(planned).toBe(0);
   });
 });

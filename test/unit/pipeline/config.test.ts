@@ -3,6 +3,7 @@ import { validatePipelineConfig } from '../../../lib/pipeline/config.js';
 import { reliability } from '../../reliability/tally.js';
 
 const minimal = { sources: [{ path: '/data/in', labels: 'dir' }] };
+const range = (n: number) => Array.from({ length: n }, (_, i) => i / n);
 
 it('fills defaults around the sources', () => {
   const c = validatePipelineConfig(minimal);
@@ -28,6 +29,24 @@ it.each([
   [{ ...minimal, gate: { maxErrorRate: 2 } }, /gate\.maxErrorRate: expected a number in \[0, 1\]/],
   [{ ...minimal, dataset: { qeury: 'x' } }, /dataset\.qeury: expected no such field/],
   [{ ...minimal, shedule: '0 2 * * *' }, /shedule: expected no such field/],
+  // Numbers that size work inside the pipeline's workflows, refused before it starts.
+  [
+    { ...minimal, train: { parallel: 100_000 } },
+    /train\.parallel: expected an integer from 1 to 1000, got 100000/,
+  ],
+  [{ ...minimal, train: { parallel: 0 } }, /train\.parallel: expected an integer from 1 to 1000, got 0/],
+  [
+    { ...minimal, score: { partitionSize: 0 } },
+    /score\.partitionSize: expected an integer from 1 to 65536, got 0/,
+  ],
+  [
+    { ...minimal, train: { grid: { lr: range(200), l2: range(100) } } },
+    /train\.grid: sweep: the grid's combinations: expected an integer from 1 to 10000, got 20000/,
+  ],
+  [
+    { ...minimal, train: { grid: { lr: range(2000) } } },
+    /train\.grid: sweep: trials .* from 1 to 1000, got 2000/,
+  ],
 ])('refuses %j with the path of the bad field', (config, message) => {
   reliability('bad-input');
   expect(() => validatePipelineConfig(config)).toThrow(message);
