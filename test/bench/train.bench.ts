@@ -1,13 +1,8 @@
 // Issue 5's training figures: mlp throughput beside plain TF.js model.fit and PyTorch, and test
 // accuracy of the mlp and the cnn on the real Fashion-MNIST split beside published figures.
 import * as tf from '@tensorflow/tfjs';
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
-import { loadConfig } from '../../lib/config.js';
-import { findFashionMnist, openIdxPair } from '../../lib/idx/index.js';
+import { findFashionMnist } from '../../lib/idx/index.js';
 import {
   buildModel,
   createOptimizer,
@@ -21,18 +16,13 @@ import {
 import { useStockKernels } from '../../lib/model/kernel-overrides.js';
 import { buildAddon, GEMM_ADDON } from '../../lib/native/addons.js';
 import { seededRandom, shuffleInPlace } from '../../lib/util/prng.js';
+import { batchesOf, loadSplit, type Split } from './fashion-split.js';
 import { figure, type Benchmark, type Figure } from './harness.js';
+import { run, runTorch, TORCH_MLP, torchFailure, torchPython } from './torch.js';
 
-const run = promisify(execFile);
 const THROUGHPUT_SAMPLES = 12_800; // 100 batches of 128
 const CHILD = 'IMAGELAKE_BENCH_TRAIN_CHILD';
 const MLP_SEEDS = [123, 1, 2, 3, 4];
-
-interface Split {
-  readonly x: Float32Array;
-  readonly y: Int32Array;
-  readonly count: number;
-}
 
 export const benchmark: Benchmark = {
   name: 'training (mlp throughput, mlp and cnn accuracy on Fashion-MNIST)',
@@ -128,40 +118,6 @@ export const benchmark: Benchmark = {
     return figures;
   },
 };
-
-async function loadSplit(images: string, labels: string): Promise<Split> {
-  const idx = await openIdxPair(images, labels);
-  const x = new Float32Array(idx.count * 784);
-  const y = new Int32Array(idx.count);
-  for (let i = 0; i < idx.count; i++) {
-    const image = idx.image(i);
-    for (let p = 0; p < 784; p++) x[i * 784 + p] = image[p]! / 255;
-    y[i] = idx.label(i);
-  }
-  return { x, y, count: idx.count };
-}
-
-/** Batches assembled in typed arrays, in `order` (file order when omitted), as the reader gives them. */
-function batchesOf(
-  split: Split,
-  size: number,
-  count = split.count,
-  order?: readonly number[],
-): LabeledBatch[] {
-  const out: LabeledBatch[] = [];
-  for (let s = 0; s < count; s += size) {
-    const n = Math.min(size, count - s);
-    const x = new Float32Array(n * 784);
-    const y = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      const k = order ? order[s + i]! : s + i;
-      x.set(split.x.subarray(k * 784, (k + 1) * 784), i * 784);
-      y[i] = split.y[k]!;
-    }
-    out.push({ x, y, n });
-  }
-  return out;
-}
 
 /** Ours, then plain model.fit on the stock kernels, in the same process right after (the machine is shared). */
 async function oursAndStock(sample: readonly LabeledBatch[]): Promise<{ ours: number; stockFit: number }> {
@@ -280,31 +236,12 @@ async function accuracy(arch: Arch, train: Split, test: Split, seed?: number) {
   }
 }
 
-const TORCH_SCRIPT = String.raw`
-import gzip, json, struct, sys, time
-import torch
-from torch import nn
-def idx(path):
-    raw = open(path, 'rb').read()
-    if raw[:2] == b'\x1f\x8b': raw = gzip.decompress(raw)
-    dims = struct.unpack('>' + 'I' * raw[3], raw[4:4 + 4 * raw[3]])
-    return torch.frombuffer(bytearray(raw[4 + 4 * raw[3]:]), dtype=torch.uint8).reshape(dims)
-a = json.loads(sys.argv[1])
-if a['threads']: torch.set_num_threads(a['threads'])
-torch.manual_seed(a['seed'])
+const TORCH_THROUGHPUT = `${TORCH_MLP}
 x = idx(a['images'])[: a['samples']].reshape(-1, 784).float() / 255
 y = idx(a['labels'])[: a['samples']].long()
-net = nn.Sequential(nn.Linear(784, 500), nn.ReLU(), nn.Linear(500, 100), nn.ReLU(), nn.Linear(100, 10))
-linear = [m for m in net if isinstance(m, nn.Linear)]
-for m in linear: nn.init.xavier_uniform_(m.weight); nn.init.zeros_(m.bias)
-opt = torch.optim.SGD([{'params': [m.weight for m in linear], 'weight_decay': a['l2']}, {'params': [m.bias for m in linear]}],
-                      lr=a['lr'], momentum=a['momentum'], nesterov=True)
-loss_fn = nn.CrossEntropyLoss()
 def epoch():
     for s in range(0, len(x), a['batch']):
-        opt.zero_grad(set_to_none=True)
-        loss_fn(net(x[s:s + a['batch']]), y[s:s + a['batch']]).backward()
-        opt.step()
+        step(x[s:s + a['batch']], y[s:s + a['batch']])
 epoch()
 rates = []
 for _ in range(3):
@@ -313,50 +250,35 @@ print(json.dumps({'samplesPerSecond': sorted(rates)[1], 'threads': torch.get_num
 `;
 
 /**
- * PyTorch on the same network, data and optimizer, from PyPI in a venv of the cache (never a
- * project dependency). PyPI serves the CUDA build (several GB): it runs on the CPU all the same.
- * Median of three epochs, with its default threads and with one (ours uses one): the faster counts.
+ * PyTorch on the same network, data and optimizer. Median of three epochs, with its default
+ * threads and with one (ours uses one): the faster counts.
  */
 async function torchThroughput(
   images: string,
   labels: string,
 ): Promise<{ samplesPerSecond: number; threads: string; version: string } | { skipped: string }> {
-  const venv = join(loadConfig().cacheDir, 'bench-venv');
-  const python = join(venv, 'bin', 'python');
   try {
-    if (!existsSync(python)) await run('python3', ['-m', 'venv', venv], { timeout: 120_000 });
-    const probe = await run(python, ['-c', 'import torch'], { timeout: 120_000 }).then(
-      () => true,
-      () => false,
-    );
-    if (!probe)
-      await run(python, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', 'torch'], {
-        timeout: 1_800_000,
-        maxBuffer: 64 * 2 ** 20,
-      });
+    const python = await torchPython();
     const p = defaultParams('mlp');
     const results = [];
-    for (const threads of [0, 1]) {
-      const args = {
-        images,
-        labels,
-        samples: THROUGHPUT_SAMPLES,
-        seed: p.seed,
-        lr: p.lr,
-        momentum: p.momentum,
-        l2: p.l2,
-        batch: p.batchSize,
-        threads,
-      };
-      const { stdout } = await run(python, ['-c', TORCH_SCRIPT, JSON.stringify(args)], { timeout: 600_000 });
+    for (const threads of [0, 1])
       results.push(
-        JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as {
-          samplesPerSecond: number;
-          threads: number;
-          version: string;
-        },
+        await runTorch<{ samplesPerSecond: number; threads: number; version: string }>(
+          python,
+          TORCH_THROUGHPUT,
+          {
+            images,
+            labels,
+            samples: THROUGHPUT_SAMPLES,
+            seed: p.seed,
+            lr: p.lr,
+            momentum: p.momentum,
+            l2: p.l2,
+            batch: p.batchSize,
+            threads,
+          },
+        ),
       );
-    }
     const best = results.sort((a, b) => b.samplesPerSecond - a.samplesPerSecond)[0]!;
     return {
       samplesPerSecond: best.samplesPerSecond,
@@ -364,10 +286,7 @@ async function torchThroughput(
       version: best.version,
     };
   } catch (error) {
-    const e = error as { stderr?: string; message: string };
-    return {
-      skipped: `PyTorch could not be installed or run: ${(e.stderr || e.message).trim().split('\n').at(-1)}`,
-    };
+    return { skipped: torchFailure(error) };
   }
 }
 

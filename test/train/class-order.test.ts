@@ -1,9 +1,8 @@
 import { expect, it } from 'vitest';
-import { FASHION_MNIST_CLASSES } from '../../lib/idx/index.js';
-import { IngestWorkflow, TrainWorkflow } from '../../workflows/index.js';
+import { TrainWorkflow } from '../../workflows/index.js';
 import { catalogRows, createDataset } from '../catalog/helpers.js';
 import { withTestWorker } from '../setup/temporal.js';
-import { fashionIdxInOrder } from './fashion-order.js';
+import { fashionIdxInOrder, ingestFashionIdx } from './fashion-order.js';
 
 const IMAGES = 30_000;
 
@@ -14,19 +13,7 @@ it('a lake written class by class trains as well as one written in random order'
   for (const order of ['by-label', 'random'] as const)
     await withTestWorker(async ({ client, taskQueue, lakeUri, deps }) => {
       const source = await fashionIdxInOrder(IMAGES, order);
-      await client.workflow.execute(IngestWorkflow, {
-        taskQueue,
-        workflowId: `ingest-${order}-${taskQueue}`,
-        args: [
-          {
-            lakeUri,
-            source: { kind: 'idx', ...source },
-            labels: { kind: 'idx' },
-            classes: [...FASHION_MNIST_CLASSES],
-            normalize: {},
-          },
-        ],
-      });
+      await ingestFashionIdx(client, taskQueue, lakeUri, source, `ingest-${order}-${taskQueue}`);
       if (order === 'by-label') {
         // Ingest packed the sorted images into files of few classes: the case this test is about.
         const [[classes]] = (await catalogRows(

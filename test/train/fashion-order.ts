@@ -1,8 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findFashionMnist, openIdxPair } from '../../lib/idx/index.js';
+import type { Client } from '@temporalio/client';
+import { FASHION_MNIST_CLASSES, findFashionMnist, openIdxPair } from '../../lib/idx/index.js';
 import { seededRandom, shuffleInPlace } from '../../lib/util/prng.js';
+import { IngestWorkflow } from '../../workflows/index.js';
 
 /**
  * The first n real Fashion-MNIST training images written as an IDX pair in the given order:
@@ -25,4 +27,27 @@ export async function fashionIdxInOrder(
   writeFileSync(images, Buffer.concat([header(0x803, [n, 28, 28]), ...items.map((i) => idx.image(i))]));
   writeFileSync(labels, Buffer.concat([header(0x801, [n]), Buffer.from(items.map((i) => idx.label(i)))]));
   return { images, labels };
+}
+
+/** Ingests an IDX pair of Fashion-MNIST images, labels as its classes, with ingest's defaults. */
+export function ingestFashionIdx(
+  client: Client,
+  taskQueue: string,
+  lakeUri: string,
+  source: { images: string; labels: string },
+  workflowId: string,
+) {
+  return client.workflow.execute(IngestWorkflow, {
+    taskQueue,
+    workflowId,
+    args: [
+      {
+        lakeUri,
+        source: { kind: 'idx', ...source },
+        labels: { kind: 'idx' },
+        classes: [...FASHION_MNIST_CLASSES],
+        normalize: {},
+      },
+    ],
+  });
 }
