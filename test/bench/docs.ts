@@ -2,6 +2,7 @@
 // table per bench run, newest first. `npm run bench` calls it after each run; nobody edits the tables.
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
+import { format, resolveConfig } from 'prettier';
 import type { Figure } from './harness.js';
 
 export interface BenchRun {
@@ -70,7 +71,9 @@ export async function writeBenchmarksDoc(): Promise<string> {
   const runs = await Promise.all(
     files.map(async (f) => JSON.parse(await readFile(new URL(f, RESULTS), 'utf8')) as BenchRun),
   );
-  await writeFile(DOC, renderBenchmarks(runs));
+  // Formatted as lint checks it, so a bench run leaves the tree lint-clean.
+  const options = await resolveConfig(DOC.pathname);
+  await writeFile(DOC, await format(renderBenchmarks(runs), { ...options, filepath: DOC.pathname }));
   return DOC.pathname;
 }
 
