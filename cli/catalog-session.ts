@@ -4,6 +4,7 @@ import { openSandbox, type Sandbox } from '../lib/catalog/sandbox.js';
 import { loadSnapshot, type LakeSnapshot } from '../lib/catalog/snapshot.js';
 import type { Config } from '../lib/config.js';
 import type { Lake } from '../lib/lake/lake.js';
+import { assertLakeDirectory } from '../lib/lake/lake-directory.js';
 import { openLake } from '../lib/lake/open-lake.js';
 
 export interface CatalogSession {
@@ -18,6 +19,7 @@ export async function withCatalog<T>(
   lakeUri: string,
   fn: (session: CatalogSession) => Promise<T>,
 ): Promise<T> {
+  assertLakeDirectory(lakeUri, { mustExist: true });
   const lake = openLake(lakeUri);
   try {
     const snapshot = await loadSnapshot(lake, new MetadataMirror(join(config.cacheDir, 'metadata')));

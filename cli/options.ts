@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { parseLakeUri } from '../lib/lake/lake-uri.js';
+import { assertLakeDirectory } from '../lib/lake/lake-directory.js';
 import type { IntegerBound } from '../workflows/input-bounds.js';
 
 /** Parses a positive integer option ("Expected a positive integer, got x"). */
@@ -60,9 +60,17 @@ export const LAKE_OPTION = [
   'lake directory or s3://bucket/prefix (default IMAGELAKE_LAKE or ./lake)',
 ] as const;
 
-/** The lake a command works on: --lake, else the fallback; a malformed URI fails here, before any work. */
-export function lakeUriOf(flag: string | undefined, fallback: string): string {
+/**
+ * The lake a command works on: --lake, else the fallback. A malformed URI, or a local path that is
+ * a file, fails here, before any work; `mustExist` (commands that only read) refuses a local
+ * directory that does not exist.
+ */
+export function lakeUriOf(
+  flag: string | undefined,
+  fallback: string,
+  options = { mustExist: false },
+): string {
   const uri = flag ?? fallback;
-  parseLakeUri(uri);
+  assertLakeDirectory(uri, options);
   return uri;
 }

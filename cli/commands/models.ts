@@ -17,7 +17,7 @@ export function registerModels(program: Command): void {
     .command('list')
     .option(...LAKE_OPTION)
     .action(async (flags: { lake?: string }) => {
-      const lake = openLake(flags.lake ?? loadConfig().lakeUri);
+      const lake = openLake(lakeUriOf(flags.lake, loadConfig().lakeUri, { mustExist: true }));
       for (const m of await listModels(lake)) {
         const last = m.curves.at(-1);
         console.log(
@@ -31,7 +31,7 @@ export function registerModels(program: Command): void {
     .description('the model card of a model id or alias')
     .option(...LAKE_OPTION)
     .action(async (model: string, flags: { lake?: string }) => {
-      const lake = openLake(flags.lake ?? loadConfig().lakeUri);
+      const lake = openLake(lakeUriOf(flags.lake, loadConfig().lakeUri, { mustExist: true }));
       console.log(JSON.stringify(await resolveModel(lake, model), null, 2));
       await lake.close();
     });

@@ -73,7 +73,9 @@ export function registerScore(program: Command): void {
     .option(...LAKE_OPTION)
     .action(async (runId: string, flags: { lake?: string }) => {
       const config = loadConfig();
-      await withCatalog(config, flags.lake ?? config.lakeUri, async ({ sandbox }) => {
+      // `score` takes --lake too, and commander gives it the flag wherever it stands.
+      const lake = flags.lake ?? score.opts<{ lake?: string }>().lake;
+      await withCatalog(config, lake ?? config.lakeUri, async ({ sandbox }) => {
         const summary = await sandbox.query('SELECT * FROM score_reconciliation WHERE run_id = $run', {
           run: runId,
         });
