@@ -26,9 +26,12 @@ export function describeS3Error(error: unknown, where: string, endpoint: string 
   const name = (error as { name?: string; Code?: string }).name ?? 'Error';
   const code = (error as { code?: string }).code ?? (error as { cause?: { code?: string } }).cause?.code;
   const at = endpoint ? ` at ${endpoint}` : '';
-  if (AUTH_ERRORS.has(name) || /credential/i.test(name)) {
+  // A refusal without a body (a HEAD request's 403) has no error code, only its status.
+  const status = httpStatus(error);
+  if (AUTH_ERRORS.has(name) || /credential/i.test(name) || status === 401 || status === 403) {
+    const what = AUTH_ERRORS.has(name) || /credential/i.test(name) ? name : `HTTP ${status}`;
     return new UserError(
-      `s3: access to ${where} refused (${name})${at}: check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or AWS_PROFILE`,
+      `s3: access to ${where} refused (${what})${at}: check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or AWS_PROFILE`,
     );
   }
   if (name === 'NoSuchBucket')

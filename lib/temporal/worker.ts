@@ -1,6 +1,7 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
 import { createActivities, type ActivityDeps } from '../../activities/index.js';
+import { failUnhealableAtOnce } from './unhealable-errors.js';
 
 /** The workflows the worker bundles (one module re-exporting every workflow). */
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
@@ -43,6 +44,7 @@ export async function createWorker(
         ? { workflowBundle: options.workflowBundle }
         : { workflowsPath: WORKFLOWS_PATH }),
       activities: createActivities(options.deps),
+      interceptors: { activity: [failUnhealableAtOnce] },
       maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions ?? 4,
       maxHeartbeatThrottleInterval: HEARTBEAT_THROTTLE,
       defaultHeartbeatThrottleInterval: HEARTBEAT_THROTTLE,
