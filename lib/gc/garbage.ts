@@ -131,14 +131,14 @@ export function findGarbage(input: GarbageInput): GarbagePlan {
 
 /**
  * Objects of a committed unit that its manifest does not name but that belong to it: an ingest
- * run's Avro batches (listed in its batches table), a model's files (the card beside the
+ * run's Avro batches and containers of originals (listed in its batches and originals tables), a model's files (the card beside the
  * artifacts), the label file an import read, the single plan file of score runs planned before
  * plans were named by digest.
  */
 function ownedByCommit(unit: Unit, key: string, manifest: unknown): boolean {
   switch (unit.kind) {
     case 'ingest':
-      return key.startsWith(`batches/${unit.id}/`);
+      return key.startsWith(`batches/${unit.id}/`) || key.startsWith(`raw/runs/${unit.id}/`);
     case 'model':
       return key.startsWith(`models/${unit.id}/`);
     case 'labels':

@@ -20,7 +20,7 @@ export type KeyRole = 'manifest' | 'data';
 
 export const unitName = (unit: Unit): string => `${unit.kind}:${unit.id}`;
 
-const INGEST_TABLES = new Set(['images', 'batches', 'quarantine', 'duplicates']);
+const INGEST_TABLES = new Set(['images', 'batches', 'quarantine', 'duplicates', 'originals']);
 
 /**
  * The unit a lake key belongs to, or undefined for a key gc does not know (kept, whatever it is).
@@ -38,6 +38,8 @@ export function unitOf(key: string): { unit: Unit; role: KeyRole } | undefined {
     case 'ingest':
     case 'batches':
       return n >= 3 ? is('ingest', second, 'data') : undefined;
+    case 'raw': // raw/runs/<run>/...: a run's containers of originals (raw/sha256/ is shared: unknown)
+      return second === 'runs' && n >= 4 ? is('ingest', third, 'data') : undefined;
     case 'score':
       return n >= 3 ? is('score', second, 'data') : undefined;
     case 'models':

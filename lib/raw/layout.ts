@@ -1,16 +1,16 @@
-// Where the raw zone keeps originals. Aggregated ones sit beside the run's normalized batches
-// (batches/<run>/...: written per part, under keys fixed by (run, chunk, part), so a retry rewrites
-// the same objects, and owned by the run for gc); an original too large to aggregate is an object
-// of its own named by its sha256, stored once whichever run brings it.
+// Where the raw zone keeps originals. Aggregated ones are written per part of an ingest run, under
+// keys fixed by (run, chunk, part), so a retry rewrites the same objects (raw/runs/<run>/: owned by
+// the run, for gc); an original too large to aggregate is an object of its own named by its
+// sha256, stored once whichever run brings it (raw/sha256/: gc never collects it).
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
 export const rawLayout = {
   /** The n-th Avro container of originals of one part of an ingest run. */
   container: (runId: string, chunk: number, part: number, n: number) =>
-    `batches/${runId}/originals/c${pad(chunk, 6)}-p${pad(part, 3)}-${pad(n, 2)}.avro`,
+    `raw/runs/${runId}/c${pad(chunk, 6)}-p${pad(part, 3)}-${pad(n, 2)}.avro`,
   /** An original stored as an object of its own, at its content address. */
-  object: (sha256: string) => `originals/${sha256.slice(0, 2)}/${sha256}`,
+  object: (sha256: string) => `raw/sha256/${sha256.slice(0, 2)}/${sha256}`,
 } as const;
 
 /** How originals are grouped into objects. */

@@ -111,10 +111,10 @@ describe.each(backends)('the raw zone on the %s lake', (_, open) => {
     const own = locations.filter((l) => l.record === null);
     expect(own.length).toBe(originals.filter((o) => o.data.length >= limits.ownObjectBytes).length);
     expect(own.length).toBeGreaterThanOrEqual(2);
-    for (const l of own) expect(l.key).toMatch(/^originals\/[0-9a-f]{2}\/[0-9a-f]{64}$/);
+    for (const l of own) expect(l.key).toMatch(/^raw\/sha256\/[0-9a-f]{2}\/[0-9a-f]{64}$/);
     const containers = files.filter((f) => f.key.endsWith('.avro'));
     expect(containers.length).toBeGreaterThan(1);
-    expect(containers.map((f) => f.key)).toContain('batches/run-a/originals/c000003-p001-00.avro');
+    expect(containers.map((f) => f.key)).toContain('raw/runs/run-a/c000003-p001-00.avro');
     // Containers of PGM records deflate; containers of PNGs only are stored as they are.
     const codecs = await Promise.all(
       containers.map(async (f) => parseContainer(await lake.get(f.key), f.key).header.codec),
@@ -133,10 +133,10 @@ describe.each(backends)('the raw zone on the %s lake', (_, open) => {
     const again = await writePart(lake, 'run-a', originals);
     expect(again).toEqual(first);
     const other = await writePart(lake, 'run-b', originals);
-    const ownKeys = (files: readonly RawFile[]) => files.filter((f) => f.key.startsWith('originals/'));
+    const ownKeys = (files: readonly RawFile[]) => files.filter((f) => f.key.startsWith('raw/sha256/'));
     expect(ownKeys(other.files)).toEqual(ownKeys(first.files));
     const stored: string[] = [];
-    for await (const key of lake.listKeys('originals/')) stored.push(key);
+    for await (const key of lake.listKeys('raw/sha256/')) stored.push(key);
     expect(stored.length).toBe(ownKeys(first.files).length);
   });
 
@@ -155,7 +155,7 @@ describe.each(backends)('the raw zone on the %s lake', (_, open) => {
     const flipped = Buffer.from(container);
     flipped[flipped.length - 40]! ^= 0x01;
     await lake.put(inContainer.key, flipped);
-    await refused(/avro: originals "batches\/run-d\/originals\/.*" has sha256 .*, expected/);
+    await refused(/avro: originals "raw\/runs\/run-d\/.*" has sha256 .*, expected/);
     await lake.put(inContainer.key, container.subarray(0, container.length - 100));
     await refused(/has sha256 .*, expected/);
     await lake.put(inContainer.key, container);
@@ -166,10 +166,10 @@ describe.each(backends)('the raw zone on the %s lake', (_, open) => {
     ]);
     const ownBytes = await lake.get(ownRow.key);
     await lake.put(ownRow.key, ownBytes.subarray(1));
-    await refused(/raw: originals\/.* has \d+ bytes of sha256 .*, expected \d+ of/);
+    await refused(/raw: raw\/sha256\/.* has \d+ bytes of sha256 .*, expected \d+ of/);
     // An own object found with other bytes than its content address says: the writer stops too.
     await expect(writePart(lake, 'run-e', originals)).rejects.toThrow(
-      /raw: originals\/.* holds \d+ bytes, the original has \d+/,
+      /raw: raw\/sha256\/.* holds \d+ bytes, the original has \d+/,
     );
     await lake.put(ownRow.key, ownBytes);
     expect((await readAll(lake, rows)).size).toBe(originals.length);

@@ -69,6 +69,7 @@ function lake() {
     // committed ingest: tables named, batches owned, staging left over
     ...ingestTables('done'),
     old('batches/done/c000000-p000.avro'),
+    old('raw/runs/done/c000000-p000-00.avro'),
     old('ingest/done/plan.json'),
     old('ingest/done/staging/c000000-p000.parquet'),
     // committed ten minutes ago: its staging waits for the grace period
@@ -76,6 +77,7 @@ function lake() {
     old('ingest/fresh/staging/c000000-p000.parquet'),
     // abandoned: never committed, nothing written for two hours
     old('batches/abandoned/c000000-p000.avro'),
+    old('raw/runs/abandoned/c000000-p000-00.avro'),
     old('ingest/abandoned/staging/c000000-p000.json'),
     old('ingest/abandoned/plan.json'),
     old('meta/images/abandoned.parquet'),
@@ -113,6 +115,7 @@ function lake() {
     old('smoke/check-1.json'),
     old('notes.txt'),
     old('incoming/photos/a.png'),
+    old('raw/sha256/ab/ab0123'),
     old('gc/collected/ingest/long-gone.json'),
   ];
   // the manifest of `fresh` was published ten minutes ago
@@ -141,6 +144,7 @@ describe('what is garbage', () => {
         keys: [
           'ingest/abandoned/plan.json',
           'batches/abandoned/c000000-p000.avro',
+          'raw/runs/abandoned/c000000-p000-00.avro',
           'ingest/abandoned/staging/c000000-p000.json',
           'meta/images/abandoned.parquet',
         ],
@@ -175,16 +179,16 @@ describe('what is garbage', () => {
       expect(key.startsWith('manifests/')).toBe(false);
       expect(named.has(key)).toBe(false);
     }
-    expect(listed.filter((k) => k.startsWith('batches/done/') || k.startsWith('models/m1/'))).toEqual([]);
+    expect(listed.filter((k) => /^(batches|raw\/runs)\/done\/|^models\/m1\//.test(k))).toEqual([]);
     expect(listed).not.toContain('score/legacy/plan.parquet');
   });
 
   it('keeps units that wrote within the grace period or are being committed, and what it does not know', () => {
     expect(plan.kept.recent.objects).toBe(3); // fresh's staging, running's batch and part
     expect(plan.kept.committing.objects).toBe(1);
-    expect(plan.kept.unknown.objects).toBe(2); // notes.txt, incoming/photos/a.png
+    expect(plan.kept.unknown.objects).toBe(3); // notes.txt, incoming/photos/a.png, a shared original
     expect(plan.kept.gc.objects).toBe(2); // the live intent and the tombstone
-    expect(plan.kept.committed.objects).toBe(3); // done's batch, the legacy plan, m1's card (its artifacts are named)
+    expect(plan.kept.committed.objects).toBe(4); // done's batch and originals, the legacy plan, m1's card (its artifacts are named)
   });
 
   it('with a grace period of 0 takes units in progress too, never a committing one', () => {
