@@ -21,6 +21,8 @@ export interface IngestInput {
   readonly chunkSize?: number;
   /** Records per Avro batch file. Default 8192 (about 4 MiB of 28x28 images). */
   readonly partSize?: number;
+  /** keep (default): every original stored in the raw zone; none: no original kept (--no-originals). */
+  readonly originals?: 'keep' | 'none';
   /** Chunk activities in flight at once, over all workers. Default 4. */
   readonly parallelism?: number;
   /** Chunks per workflow run before continue-as-new keeps the history small. Default 200. */
@@ -88,6 +90,7 @@ export async function IngestWorkflow(input: IngestInput): Promise<IngestSummary>
       ...(patched('ingest-plan-request') && {
         normalize: input.normalize,
         partSize: input.partSize ?? 8192,
+        originals: input.originals,
       }),
     }),
     nextChunk: 0,
@@ -130,6 +133,7 @@ export async function IngestWorkflow(input: IngestInput): Promise<IngestSummary>
         partSize: input.partSize ?? 8192,
         deflater: plan.deflater,
         ingestTimeMs: state.ingestTimeMs,
+        keepOriginals: input.originals !== 'none',
       }).then((c) => {
         counts = {
           seen: counts.seen + c.seen,

@@ -7,6 +7,7 @@ import { INGEST_TABLES, ingestLayout, type IngestTable } from '../../lib/ingest/
 import type { IngestCounts } from '../../lib/ingest/manifest.js';
 import { STAGING_COLUMNS, stagingSelect } from '../../lib/ingest/staging-row.js';
 import type { Lake } from '../../lib/lake/lake.js';
+import { loadOriginalFiles } from './original-files.js';
 import type { PartReport } from './write-part.js';
 
 /** Why a staged image is not stored: another run committed the same image while this one ran. */
@@ -32,10 +33,14 @@ const TABLE_SQL: Record<Exclude<IngestTable, 'batches'>, string> = {
           UNION ALL SELECT * EXCLUDE (rn) REPLACE (${quoteLiteral(CONCURRENT_REASON)} AS reason) ${CONCURRENT}) d
     LEFT JOIN known k USING (sha256) ORDER BY d.chunk, d.part, d.item_index`,
   quarantine: `SELECT source, reason, bytes, ingest_run, ingested_at FROM staged WHERE status = 'quarantined' ORDER BY chunk, part, item_index`,
+  // Where the stored images' originals are (none when the run kept no originals).
+  originals: `SELECT r.image_id, r.sha256, r.original_key AS key, r.original_record AS record_index, r.bytes,
+      f.records AS file_records, f.bytes AS file_bytes, f.sha256 AS file_sha256, r.ingest_run
+    FROM (SELECT * ${STORED}) r JOIN original_files f ON f.key = r.original_key ORDER BY r.chunk, r.part, r.item_index`,
 };
 
 /** The tables that depend on which concurrent runs committed first (see ingestLayout.table). */
-const DEPENDS_ON_OTHERS: ReadonlySet<IngestTable> = new Set(['images', 'duplicates']);
+const DEPENDS_ON_OTHERS: ReadonlySet<IngestTable> = new Set(['images', 'duplicates', 'originals']);
 
 /**
  * The staged rows as views over the parts' Parquet files (each table reads only what it needs).
@@ -59,7 +64,7 @@ export async function loadStaged(
   } else {
     await connection.run(
       `CREATE TEMP VIEW staged AS SELECT * REPLACE (ingested_at::TIMESTAMPTZ AS ingested_at)
-     FROM read_parquet([${files.map(quoteLiteral).join(', ')}])`,
+     FROM read_parquet([${files.map(quoteLiteral).join(', ')}], union_by_name = true)`,
     );
   }
   const repeated = await connection.runAndReadAll(
@@ -109,6 +114,7 @@ export async function writeTables(
   reports: readonly PartReport[],
 ): Promise<CommitTables> {
   const { counts, concurrentDuplicates, variant } = await countRows(connection);
+  await loadOriginalFiles(connection, dir, reports);
   const tables = {} as Record<IngestTable, string>;
   for (const table of INGEST_TABLES) {
     const path = join(dir, `${table}.parquet`);

@@ -12,6 +12,8 @@ import { processItem, type ItemContext } from './process-item.js';
 import { writePart, readPartHashes } from './write-part.js';
 import { openItems } from './open-items.js';
 import { readPlanChunk } from './read-plan-chunk.js';
+import { RawPartWriter } from '../../lib/raw/index.js';
+import { keepOriginal } from './keep-original.js';
 
 export interface IngestChunkInput {
   readonly lakeUri: string;
@@ -28,6 +30,8 @@ export interface IngestChunkInput {
   readonly ingestTimeMs: number;
   /** The plan's Avro deflater id (see IngestPlan). */
   readonly deflater?: string;
+  /** False: the originals are not stored in the raw zone (--no-originals). Default true. */
+  readonly keepOriginals?: boolean;
 }
 
 /** Reads in flight ahead of the item being processed. */
@@ -73,6 +77,9 @@ export function createIngestChunk(deps: ActivityDeps) {
     for (let part = progress.partsDone; part < parts.length; part++) {
       const { start, end } = parts[part]!;
       const outcomes = [];
+      const { runId, chunk, ingestTimeMs } = input;
+      const raw =
+        input.keepOriginals === false ? undefined : new RawPartWriter(lake, { runId, chunk, part, deflater });
       // Reads start READ_AHEAD items ahead: asynchronous ones (S3, large files) run on the I/O
       // threads while this thread decodes; a small local file is read at once, when it is started.
       const reads = new Map<number, Uint8Array | Promise<Uint8Array>>();
@@ -95,11 +102,12 @@ export function createIngestChunk(deps: ActivityDeps) {
         if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason;
         startRead(i + READ_AHEAD);
         const outcome = processItem(items.get(i), reads.get(i)!, i, context);
-        outcomes.push(outcome instanceof Promise ? await outcome : outcome);
+        const kept = keepOriginal(raw, outcome instanceof Promise ? await outcome : outcome);
+        outcomes.push(kept instanceof Promise ? await kept : kept);
         reads.delete(i);
       }
-      const { runId, chunk, ingestTimeMs } = input;
-      const counts = await writePart(deps, lake, { runId, chunk, part, ingestTimeMs, deflater }, outcomes);
+      const target = { runId, chunk, part, ingestTimeMs, deflater };
+      const counts = await writePart(deps, lake, target, outcomes, await raw?.finish());
       progress = { partsDone: part + 1, counts: addCounts(progress.counts, counts) };
       ctx.heartbeat(progress);
     }

@@ -33,6 +33,7 @@ export interface PlanIngestInput {
   /** The rest of the request (see IngestRequest); absent from workflows started before it was passed. */
   readonly normalize?: Partial<NormalizeOptions>;
   readonly partSize?: number;
+  readonly originals?: 'keep' | 'none';
 }
 
 /**

@@ -86,7 +86,7 @@ function processBytes(
     row.mean = image.stats.mean;
     row.std = image.stats.std;
     row.light_background = image.stats.lightBackground;
-    return { row, image };
+    return { row, image, original: bytes };
   };
   let image: NormalizedImage | Promise<NormalizedImage>;
   try {
@@ -131,6 +131,8 @@ function emptyRow(
     mean: null,
     std: null,
     light_background: null,
+    original_key: null,
+    original_record: null,
     chunk,
     part: 0,
     item_index: itemIndex,

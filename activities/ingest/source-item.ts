@@ -15,4 +15,6 @@ export interface SourceItem {
 export interface ItemOutcome {
   readonly row: StagingRow;
   readonly image?: NormalizedImage;
+  /** The original's bytes when ingested, until the raw zone has them (see keep-original). */
+  readonly original?: Uint8Array;
 }

@@ -7,6 +7,7 @@ import type { IngestCounts } from '../../lib/ingest/manifest.js';
 import { STAGING_COLUMNS, stagingColumns, stagingSelect } from '../../lib/ingest/staging-row.js';
 import type { ActivityDeps } from '../deps.js';
 import { putParquet } from '../put-parquet.js';
+import type { RawFile } from '../../lib/raw/index.js';
 import type { ItemOutcome } from './source-item.js';
 
 /** What one part wrote; read back at commit to build the batches table. */
@@ -18,6 +19,8 @@ export interface PartReport {
     readonly sha256: string;
   } | null;
   readonly counts: IngestCounts;
+  /** The raw zone objects holding the part's originals; absent when originals are not kept. */
+  readonly originals?: readonly RawFile[];
 }
 
 /** Which part of which run a part's objects belong to, and how they are written. */
@@ -36,6 +39,7 @@ export async function writePart(
   lake: Lake,
   { runId, chunk, part, ingestTimeMs, deflater }: PartTarget,
   outcomes: readonly ItemOutcome[],
+  originals?: readonly RawFile[],
 ): Promise<IngestCounts> {
   const batchKey = ingestLayout.batch(runId, chunk, part);
   const records: ImageRecord[] = [];
@@ -92,7 +96,7 @@ export async function writePart(
     batches: batch ? 1 : 0,
     bytes: batch?.bytes ?? 0,
   };
-  const report: PartReport = { batch, counts };
+  const report: PartReport = { batch, counts, ...(originals && { originals }) };
   await lake.put(ingestLayout.stagingPart(runId, chunk, part), JSON.stringify(report));
   return counts;
 }

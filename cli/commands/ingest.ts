@@ -33,6 +33,7 @@ interface IngestFlags {
   parallel: number;
   runId?: string;
   json?: boolean;
+  originals: boolean;
 }
 
 export function registerIngest(program: Command): void {
@@ -82,6 +83,10 @@ export function registerIngest(program: Command): void {
       '--run-id <id>',
       'ingest run id (the workflow id): the same id and request resumes or returns that run; another request is refused',
     )
+    .option(
+      '--no-originals',
+      'keep no original in the lake (by default each is stored once, byte for byte); renditions of these images then cannot be derived later',
+    )
     .option('--json', 'print the summary as JSON')
     .action(async (sourceArg: string, flags: IngestFlags) => {
       const config = loadConfig();
@@ -102,7 +107,12 @@ export function registerIngest(program: Command): void {
         chunkSize: flags.chunkSize,
         partSize: flags.partSize,
         parallelism: flags.parallel,
+        ...(!flags.originals && { originals: 'none' as const }),
       };
+      if (!flags.originals)
+        console.error(
+          'ingest: --no-originals: the originals are not kept, so no other rendition of these images can be derived from the lake later (only by ingesting them again from their source)',
+        );
       // A bad manifest is refused before anything starts, as label import refuses a bad file.
       if (input.labels.kind === 'manifest') await readLabelManifest(input.labels.path);
       const runId = validateRunId(

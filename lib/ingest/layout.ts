@@ -44,8 +44,14 @@ export const ingestLayout = {
   commitLogPrefix: 'commits/ingest/',
 } as const;
 
-export type IngestTable = 'images' | 'batches' | 'quarantine' | 'duplicates';
-export const INGEST_TABLES: readonly IngestTable[] = ['images', 'batches', 'quarantine', 'duplicates'];
+export type IngestTable = 'images' | 'batches' | 'quarantine' | 'duplicates' | 'originals';
+export const INGEST_TABLES: readonly IngestTable[] = [
+  'images',
+  'batches',
+  'quarantine',
+  'duplicates',
+  'originals',
+];
 
 /** Run ids become key segments: keep them to a safe alphabet. */
 export function validateRunId(runId: string): string {

@@ -15,6 +15,8 @@ export interface IngestRequest {
   readonly normalize: Partial<NormalizeOptions>;
   /** Records per Avro batch file; absent means the workflow's default. */
   readonly partSize?: number;
+  /** none: the run keeps no originals; absent means keep. */
+  readonly originals?: 'keep' | 'none';
 }
 
 /** The workflow's default part size (workflows/ingest.ts), for requests that leave it out. */
@@ -28,6 +30,8 @@ export function ingestRequestId(request: IngestRequest): string {
     classes: request.classes,
     normalize: { ...defaultNormalizeOptions, ...request.normalize },
     partSize: request.partSize ?? DEFAULT_PART_SIZE,
+    // Only when set: requests from before originals were kept name the same id as before.
+    originals: request.originals === 'none' ? 'none' : undefined,
   };
   return createHash('sha256').update(canonicalJson(canonical)).digest('hex');
 }

@@ -24,6 +24,10 @@ export interface StagingRow {
   mean: number | null;
   std: number | null;
   light_background: boolean | null;
+  /** The raw zone object holding the original (null: not stored, or originals not kept). */
+  original_key: string | null;
+  /** The original's record in that object; null when the object is the original itself. */
+  original_record: number | null;
   chunk: number;
   part: number;
   item_index: number;
@@ -51,6 +55,8 @@ export const STAGING_COLUMNS: readonly ParquetColumn[] = [
   { name: 'mean', type: DOUBLE },
   { name: 'std', type: DOUBLE },
   { name: 'light_background', type: BOOLEAN },
+  { name: 'original_key', type: VARCHAR },
+  { name: 'original_record', type: INTEGER },
   { name: 'chunk', type: INTEGER },
   { name: 'part', type: INTEGER },
   { name: 'item_index', type: INTEGER },
@@ -64,7 +70,7 @@ export function stagingSelect(
   return `SELECT status, reason, source, bytes, sha256, image_id, label, class_index,
       CASE WHEN status = 'ingested' THEN ${quoteLiteral(part.batchKey)} END AS batch_key,
       record_index, original_format, original_width, original_height, width, height, mean, std,
-      light_background, chunk, part, item_index, ${quoteLiteral(part.runId)} AS ingest_run,
+      light_background, original_key, original_record, chunk, part, item_index, ${quoteLiteral(part.runId)} AS ingest_run,
       make_timestamptz(${Math.round(part.ingestTimeMs) * 1000}::BIGINT) AS ingested_at
     FROM ${table}`;
 }

@@ -2,14 +2,26 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { LocalLake } from '../../lib/lake/index.js';
 import { IngestWorkflow } from '../../workflows/index.js';
 import { fashionPngFolder } from '../ingest/fixtures.js';
 import { reliability } from '../reliability/tally.js';
 import { withTestWorker } from '../setup/temporal.js';
 import { runCli } from './run-cli.js';
 
+/** Makes a lake's ingest runs look as before the raw zone: manifests without an originals table. */
+async function asBeforeOriginals(lakeUri: string): Promise<void> {
+  const lake = new LocalLake(lakeUri);
+  for await (const key of lake.listKeys('manifests/ingest/')) {
+    const manifest = JSON.parse((await lake.get(key)).toString()) as { tables: Record<string, string> };
+    const { originals, ...tables } = manifest.tables;
+    await lake.delete(originals!);
+    await lake.put(key, JSON.stringify({ ...manifest, tables }, null, 2));
+  }
+}
+
 describe('imagelake export', () => {
-  it('on a lake without originals (ingested before they were kept) writes nothing and says why', async () => {
+  it('on a lake written before originals were kept writes nothing and says why', async () => {
     const dir = await fashionPngFolder(12);
     const lakeUri = mkdtempSync(join(tmpdir(), 'imagelake-export-old-'));
     await withTestWorker(async ({ client, taskQueue }) => {
@@ -27,6 +39,7 @@ describe('imagelake export', () => {
         ],
       });
     });
+    await asBeforeOriginals(lakeUri);
     const lake = ['--lake', lakeUri];
     const counts = await runCli([
       'sql',
