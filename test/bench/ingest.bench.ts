@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -49,7 +49,8 @@ async function timedIngest(
   taskQueue: string,
   dir: string,
   workers: number,
-): Promise<{ rate: number; seen: number }> {
+  originals: 'keep' | 'none' = 'keep',
+): Promise<{ rate: number; seen: number; lakeBytes: number }> {
   const lakeUri = mkdtempSync(join(tmpdir(), 'imagelake-bench-lake-'));
   const start = performance.now();
   const summary = await client.workflow.execute(IngestWorkflow, {
@@ -64,15 +65,24 @@ async function timedIngest(
         normalize: {},
         parallelism: workers * 2,
         chunkSize: 8192,
+        originals,
       },
     ],
   });
   const seconds = (performance.now() - start) / 1000;
+  const lakeBytes = treeBytes(lakeUri);
   rmSync(lakeUri, { recursive: true, force: true });
   settleDisk();
   if (summary.ingested !== summary.seen)
     throw new Error(`bench: ingested ${summary.ingested} of ${summary.seen}`);
-  return { rate: summary.seen / seconds, seen: summary.seen };
+  return { rate: summary.seen / seconds, seen: summary.seen, lakeBytes };
+}
+
+/** The bytes of every file under a folder. */
+function treeBytes(dir: string): number {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .reduce((sum, e) => sum + statSync(join(e.parentPath, e.name)).size, 0);
 }
 
 /**
@@ -146,7 +156,26 @@ export const benchmark: Benchmark = {
           ['--max-activities', '2'],
         );
         try {
-          const { rate } = await timedIngest(client, taskQueue, dir, workerCount);
+          const { rate, lakeBytes } = await timedIngest(client, taskQueue, dir, workerCount);
+          if (dir === big && workerCount === 2) {
+            // The same ingest keeping no originals, on the same workers right after: what keeping
+            // them costs in time, and how much more than their own bytes the lake grows by.
+            const bare = await timedIngest(client, taskQueue, dir, workerCount, 'none');
+            figures.push(
+              figure({
+                name: `${label}: originals kept vs none`,
+                value: rate,
+                unit: 'images/s',
+                baseline: { name: 'the same ingest with --no-originals', value: bare.rate },
+              }),
+              figure({
+                name: `${label}: lake growth from keeping originals, beyond their bytes`,
+                value: ((lakeBytes - bare.lakeBytes) / treeBytes(dir) - 1) * 100,
+                unit: '%',
+                note: `originals ${treeBytes(dir)} bytes; lake ${lakeBytes} bytes with them, ${bare.lakeBytes} without`,
+              }),
+            );
+          }
           const rss = Math.max(...workers.map((w) => peakRssMiB(w.pid!)));
           figures.push(
             figure({
