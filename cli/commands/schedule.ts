@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../lib/config.js';
 import { UserError } from '../../lib/errors.js';
 import { loadPipelineConfig } from '../../lib/pipeline/config.js';
+import { assertInputFits } from '../../lib/temporal/input-size.js';
 import { withTemporalClient } from '../../lib/temporal/session.js';
 import { PipelineWorkflow } from '../../workflows/index.js';
 import { lakeUriOf, oneOf } from '../options.js';
@@ -63,6 +64,8 @@ export function registerSchedule(program: Command): void {
       const spec: ScheduleSpec = cron
         ? { cronExpressions: [cron] }
         : { intervals: [{ every: flags.every! as `${number}${string}` }] };
+      const args = [pipelineInput(pipeline, lakeUri)] as const;
+      assertInputFits(PipelineWorkflow.name, args);
       await withTemporalClient(config, async (client) => {
         await client.schedule.create({
           scheduleId: name,
@@ -72,7 +75,7 @@ export function registerSchedule(program: Command): void {
             workflowType: PipelineWorkflow,
             workflowId: `pipeline-${name}`,
             taskQueue: config.taskQueue,
-            args: [pipelineInput(pipeline, lakeUri)],
+            args: [...args],
           },
           policies: {
             overlap: OVERLAP[flags.overlap],

@@ -9,6 +9,7 @@ import { openLake } from '../../lib/lake/open-lake.js';
 import { withTemporal } from '../../lib/temporal/session.js';
 import { WatchBatchWorkflow } from '../../workflows/index.js';
 import { LAKE_OPTION, lakeUriOf, positiveInt } from '../options.js';
+import { firstBatch } from '../watch-batch.js';
 
 interface WatchFlags {
   model: string;
@@ -60,20 +61,23 @@ export function registerWatch(program: Command): void {
             if (Date.now() - o.lastModified.getTime() < flags.settle) continue;
             fresh.push({ key: o.key, etag: o.etag, modified: o.lastModified.getTime() });
           }
-          if (fresh.length > 0) {
+          const files = firstBatch(fresh);
+          if (files.length > 0) {
             const result = await session.execute(WatchBatchWorkflow, {
               workflowId: `watch-${tag}-${Date.now()}-${batch++}`,
-              args: [{ lakeUri, root, files: fresh.map((f) => f.key), model: flags.model, tag }],
+              args: [{ lakeUri, root, files: files.map((f) => f.key), model: flags.model, tag }],
             });
-            for (const f of fresh) taken.set(f.key, f.etag);
+            for (const f of files) taken.set(f.key, f.etag);
             writeFileSync(`${stateFile}.tmp`, JSON.stringify(Object.fromEntries(taken)));
             renameSync(`${stateFile}.tmp`, stateFile);
-            const delay = (Date.now() - Math.min(...fresh.map((f) => f.modified))) / 1000;
+            const delay = (Date.now() - Math.min(...files.map((f) => f.modified))) / 1000;
             console.log(
-              `watch: ${fresh.length} files: ${result.ingested} ingested, ${result.duplicates} duplicates, ${result.quarantined} quarantined; ${result.scored?.images ?? 0} pre-labeled; landing to committed prediction ${delay.toFixed(1)} s`,
+              `watch: ${files.length} files: ${result.ingested} ingested, ${result.duplicates} duplicates, ${result.quarantined} quarantined; ${result.scored?.images ?? 0} pre-labeled; landing to committed prediction ${delay.toFixed(1)} s`,
             );
-          } else if (flags.once) break;
-          if (flags.once && fresh.length > 0) break;
+          }
+          // More than one batch waiting: the next one at once. --once stops when none is left.
+          if (files.length < fresh.length) continue;
+          if (flags.once) break;
           await sleep(flags.interval, undefined, { signal: session.interrupted });
         }
       });

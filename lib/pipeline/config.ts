@@ -5,6 +5,12 @@ import { ARCHS, type Arch } from '../model/params.js';
 import { BOUNDS, firstOutOfBound, outOfBound, type IntegerBound } from '../../workflows/input-bounds.js';
 import { sweepBounds } from '../../workflows/sweep-grid.js';
 
+/**
+ * Sources of one pipeline: each is an ingest run in the pipeline's history, and the list travels
+ * in the pipeline's input, which must stay small.
+ */
+export const MAX_SOURCES = 100;
+
 /** The pipeline's one configuration file (YAML or JSON). Every field has a default but sources. */
 export interface PipelineConfig {
   readonly lake?: string;
@@ -71,7 +77,12 @@ export function loadPipelineConfig(file: string): PipelineConfig {
 export function validatePipelineConfig(data: unknown): PipelineConfig {
   const root = object(data, '(root)');
   known(root, '(root)', ['lake', 'sources', 'dataset', 'train', 'gate', 'score', 'schedule']);
-  const sources = array(root.sources, 'sources').map((s, i) => {
+  const listed = array(root.sources, 'sources');
+  if (listed.length > MAX_SOURCES)
+    throw new UserError(
+      `pipeline config: sources: at most ${MAX_SOURCES} sources, got ${listed.length}: list the folders or prefixes that hold the images (each is read whole), not the images`,
+    );
+  const sources = listed.map((s, i) => {
     const at = `sources[${i}]`;
     const o = object(s, at);
     known(o, at, ['path', 'labels', 'labelRegex', 'labelManifest', 'classes']);

@@ -2,6 +2,7 @@ import type { Client, WorkflowHandle, WorkflowStartOptions } from '@temporalio/c
 import type { Workflow, WorkflowResultType } from '@temporalio/common';
 import { errorMessage } from '../errors.js';
 import { isCommandTaskQueue, type InProcessWorkers } from './in-process-workers.js';
+import { assertInputFits } from './input-size.js';
 import { InterruptedError, STOP_SIGNALS, type StopSignal } from './stop-signals.js';
 import { stopWorkflows, terminateWorkflows } from './stop-workflows.js';
 
@@ -73,6 +74,7 @@ export class CommandSession implements TemporalSession {
 
   async start<T extends Workflow>(workflow: T, options: SessionStartOptions<T>): Promise<WorkflowHandle<T>> {
     if (this.interrupted.aborted) await this.stopped;
+    assertInputFits(typeof workflow === 'string' ? workflow : workflow.name, options.args);
     const starting = this.client.workflow.start(workflow, {
       ...options,
       taskQueue: this.taskQueue,
