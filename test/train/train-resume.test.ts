@@ -33,7 +33,10 @@ it('a training interrupted mid-epoch resumes to the same weights and curves as o
     // The same lake twice: one training runs straight through, the other is interrupted.
     const copy = mkdtempSync(join(tmpdir(), 'imagelake-resume-'));
     cpSync(lakeUri, copy, { recursive: true });
-    const prepare = createPrepareTraining(deps);
+    // An activity: it needs an activity context (a cancellation interrupts its catalog's queries).
+    const prepareActivity = createPrepareTraining(deps);
+    const prepare = (i: Parameters<typeof prepareActivity>[0]): Promise<TrainingPlan> =>
+      new MockActivityEnvironment().run(prepareActivity, i);
     const input = { dataset: 'fm', arch: 'mlp' as const, params: { epochs: 3, batchSize: 32 } };
     const straight = await attempt(deps, await prepare({ ...input, lakeUri }));
     expect(straight).toMatchObject({ status: 'registered', resumedFromEpoch: 0 });
