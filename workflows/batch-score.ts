@@ -12,7 +12,7 @@ const { planScore, recordScoreFailure } = proxyActivities<Activities>({
 /**
  * Twice a default worker's 4 activity slots: a partition waits at the server for a slot, so a
  * worker that finishes one starts the next at once instead of waiting for the workflow to hear of
- * it and schedule another (30 to 100 ms on a busy worker, about a tenth of a 2-worker run).
+ * it and schedule another (a round trip that is a noticeable part of a short run).
  */
 export const DEFAULT_SCORE_PARALLEL = 8;
 

@@ -35,7 +35,7 @@ export type ParsedSql =
 export interface SandboxOptions {
   /**
    * Define each view only when a statement first mentions it (with what it reads), not all of
-   * them up front: opening the whole catalog binds some 40 statements (about 50 ms, more as
+   * them up front: opening the whole catalog binds every view (a cost that grows as
    * files accumulate) when a plan's query reads two views. For the workers' own queries around a
    * user's predicate; an interactive session (SHOW TABLES) wants every view there from the start.
    */

@@ -52,8 +52,8 @@ function mlp(shape: ModelShape, seed: number): tf.LayersModel {
 
 /**
  * Two conv+pool blocks ('same' padding keeps the borders: about +1.5 points of test accuracy on
- * Fashion-MNIST over 'valid' here) and a dense layer: about 0.91-0.92 after 10 epochs of Adam at
- * 0.001, a few minutes on a 2-core CPU. Small on purpose: 16 and 32 filters; 32 and 64 cost 3x
+ * Fashion-MNIST over 'valid' here) and a dense layer, trained with Adam at 0.001 (accuracy and time:
+ * docs/benchmarks.md). Small on purpose: 16 and 32 filters; wider layers cost several times
  * the time. No dropout: TF.js's seeded dropout repeats one mask every batch, an unseeded one
  * breaks "same seed, same weights".
  */

@@ -27,7 +27,7 @@ let ready: Promise<BackendInfo> | undefined;
  * else the WebAssembly backend (its .wasm files ship in its npm package) with our kernel fixes,
  * its matrix products in OpenBLAS when the optional native GEMM is built (wasm-kernels.ts: the
  * stock kernels, with a warning, when the backend's internals they use are missing); the plain
- * JavaScript `cpu` backend only when wasm does not start, with a warning (it is about 10x slower).
+ * JavaScript `cpu` backend only when wasm does not start, with a warning (it is many times slower).
  */
 export function initBackend(): Promise<BackendInfo> {
   ready ??= choose();

@@ -31,9 +31,8 @@ export interface NativeGemmInfo {
 
 /**
  * Loads the native GEMM when it was built (lib/native/build.ts) and IMAGELAKE_NATIVE_GEMM is
- * not `off`; returns why not otherwise. Measured here (2-core EPYC, OpenBLAS 0.3.21 Haswell
- * kernels, one thread): about 110 GFLOP/s on the mlp's products against about 40 for XNNPACK in
- * wasm, and about 2x the mlp's training throughput (31,000 against 15,000 samples/s).
+ * not `off`; returns why not otherwise. OpenBLAS multiplies the mlp's products
+ * several times faster than XNNPACK in wasm (figures: docs/benchmarks.md).
  */
 export function loadNativeGemm(env: NodeJS.ProcessEnv = process.env): GemmAddon | { reason: string } {
   const setting = (env.IMAGELAKE_NATIVE_GEMM ?? 'auto').toLowerCase();

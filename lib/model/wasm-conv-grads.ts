@@ -10,8 +10,8 @@ type ConvArgs = Parameters<typeof tf.backend_util.computeConv2DInfo>;
  * Conv2D's gradients on wasm as one matrix product each plus a JavaScript pass over the image
  * patches (im2col / col2im), the product going through the registered BatchMatMul (XNNPACK, or
  * the native GEMM): tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter at all (no conv layer could
- * train: "Kernel 'Conv2DBackpropFilter' not registered") and a naive Conv2DBackpropInput that took
- * 43 ms of a 64-image batch of the cnn here, against about 5 ms this way. `memory` reaches the
+ * train: "Kernel 'Conv2DBackpropFilter' not registered") and a naive Conv2DBackpropInput, several
+ * times slower than this one. `memory` reaches the
  * tensors: on the heap in place, or by copies when the backend's internals are not as expected.
  */
 export function installWasmConvGrads(memory: (backend: KernelBackend) => TensorMemory): void {

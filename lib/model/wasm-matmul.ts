@@ -3,8 +3,8 @@ import type { KernelBackend, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import { overrideKernel } from './kernel-overrides.js';
 
 /**
- * tfjs-backend-wasm multiplies with XNNPACK (about 40 GFLOP/s here) only when neither operand is
- * transposed; with transposeA or transposeB it runs a naive loop about 12x slower. Backprop asks
+ * tfjs-backend-wasm multiplies with XNNPACK only when neither operand is
+ * transposed; with transposeA or transposeB it runs a naive loop, many times slower. Backprop asks
  * for exactly those (dW = x^T dy, dx = dy W^T), so training spent most of its time there. Copying
  * the operand transposed first (a cheap memory pass) and taking the fast path gives the same
  * numbers (the fast path's accumulation order) at the fast path's speed.

@@ -7,8 +7,8 @@ type PoolArgs = Parameters<typeof tf.backend_util.computePool2DInfo>;
 
 /**
  * MaxPool's gradient on wasm in one JavaScript pass: each output's gradient goes to the first
- * largest input of its window (as TF.js's cpu kernel picks it). The stock wasm kernel took 24 ms
- * of a 64-image batch of the cnn here, this about 3, and its gradients disagree with the cpu
+ * largest input of its window (as TF.js's cpu kernel picks it). The stock wasm kernel is several
+ * times slower (docs/benchmarks.md), and its gradients disagree with the cpu
  * kernel's (kernel-cases.ts). `memory` reaches the tensors, as for the conv gradients.
  */
 export function installWasmMaxPoolGrad(memory: (backend: KernelBackend) => TensorMemory): void {

@@ -15,8 +15,8 @@ export interface TemporalDevServerOptions {
 /**
  * One partition per task queue, where the server's default is 4: on a single node a task that no
  * poller takes at once goes to a partition's backlog, and reaching it through another partition
- * took up to a second here (a score run with more partitions in flight than worker slots waited
- * 0.7 s for them). A cluster serving many workers sets its own.
+ * could take up to a second (a score run with more partitions in flight than worker slots waited
+ * that long for them). A cluster serving many workers sets its own.
  */
 const SINGLE_NODE_CONFIG = {
   'matching.numTaskqueueReadPartitions': 1,

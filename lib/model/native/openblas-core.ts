@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 /**
  * The OpenBLAS kernel family for a CPU's feature flags, or undefined to let OpenBLAS decide.
  * OpenBLAS 0.3.21 (Debian 12) does not know newer CPUs and falls back to its SSE3 `Prescott`
- * kernels: measured 30 GFLOP/s against 138 with the AVX-512 kernels on an Emerald Rapids Xeon,
- * and on AVX-512 EPYCs it picks the AVX2 `Zen` kernels, about 1.7x slower than `SkylakeX`.
+ * kernels, several times slower than the AVX-512 ones, and on AVX-512 EPYCs it picks the AVX2
+ * `Zen` kernels, slower than `SkylakeX`.
  */
 export function openblasCoreFor(flags: ReadonlySet<string>): string | undefined {
   if (['avx512f', 'avx512bw', 'avx512vl', 'avx512dq', 'avx512cd'].every((f) => flags.has(f)))
