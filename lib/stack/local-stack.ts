@@ -1,5 +1,4 @@
 import { S3Client } from '@aws-sdk/client-s3';
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../config.js';
 import { ensureBucket } from '../lake/s3-bucket.js';
@@ -7,6 +6,7 @@ import { findBinary } from './binaries.js';
 import { localMinioCredentials } from './minio-server.js';
 import { minioServer } from './minio-server.js';
 import { assertPortFree } from './ports.js';
+import { privateDir, privateFile } from './private-files.js';
 import { readService, startService, stopService, type ServiceState } from './service.js';
 import { temporalDbFile, temporalDevServer } from './temporal-dev-server.js';
 
@@ -15,13 +15,17 @@ export const LOCAL_BUCKET = 'imagelake';
 
 /** Starts the local Temporal dev server unless it already runs (SQLite file in the state dir). */
 export async function temporalUp(config: Config): Promise<{ state: ServiceState; started: boolean }> {
+  // Its user's alone, also when a version that left it open to every local user started it.
+  privateDir(config.stateDir);
   const running = await readService(config.stateDir, 'temporal');
   if (running) return { state: running, started: false };
   const binary = findBinary('temporal', config.cacheDir);
   const uiPort = config.temporalPort + 1000;
   await assertPortFree('127.0.0.1', config.temporalPort, 'Temporal gRPC', 'IMAGELAKE_TEMPORAL_PORT');
   await assertPortFree('127.0.0.1', uiPort, 'Temporal Web UI', 'IMAGELAKE_TEMPORAL_PORT');
-  await mkdir(config.stateDir, { recursive: true });
+  // Its database (every workflow's history) from such a version.
+  for (const suffix of ['', '-wal', '-shm', '-journal'])
+    privateFile(`${temporalDbFile(config.stateDir)}${suffix}`);
   const spec = temporalDevServer({
     binary,
     port: config.temporalPort,
@@ -42,8 +46,8 @@ export async function minioUp(
     const binary = findBinary('minio', config.cacheDir);
     await assertPortFree('127.0.0.1', config.minioPort, 'MinIO S3', 'IMAGELAKE_MINIO_PORT');
     await assertPortFree('127.0.0.1', config.minioPort + 1, 'MinIO console', 'IMAGELAKE_MINIO_PORT');
-    const dataDir = join(config.stateDir, 'minio', 'data');
-    await mkdir(dataDir, { recursive: true });
+    privateDir(config.stateDir);
+    const dataDir = privateDir(join(privateDir(join(config.stateDir, 'minio')), 'data'));
     const spec = minioServer({
       binary,
       dataDir,

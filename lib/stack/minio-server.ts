@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { privateDir } from './private-files.js';
 import type { ServiceSpec } from './service.js';
 
 export interface MinioCredentials {
@@ -72,7 +73,8 @@ export async function localMinioCredentials(
     };
   }
   const credentials = newMinioCredentials();
-  await mkdir(join(stateDir, 'minio'), { recursive: true });
+  privateDir(stateDir);
+  privateDir(join(stateDir, 'minio'));
   await writeFile(
     envFile,
     `export AWS_ACCESS_KEY_ID=${credentials.accessKeyId}\nexport AWS_SECRET_ACCESS_KEY=${credentials.secretAccessKey}\n`,

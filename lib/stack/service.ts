@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, openSync, closeSync } from 'node:fs';
+import { openSync, closeSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { waitForPort } from './ports.js';
+import { privateDir, privateFile, withStackUmask } from './private-files.js';
 
 /** A local server process the stack manages (the Temporal dev server, MinIO). */
 export interface ServiceSpec {
@@ -33,14 +34,18 @@ const stateFile = (stateDir: string, name: string) => join(stateDir, `${name}.js
 
 /** Starts the service detached (it outlives this process), waits until its port answers. */
 export async function startService(stateDir: string, spec: ServiceSpec): Promise<ServiceState> {
-  mkdirSync(join(stateDir, 'logs'), { recursive: true });
-  const log = join(stateDir, 'logs', `${spec.name}.log`);
-  const fd = openSync(log, 'a');
-  const child = spawn(spec.command, spec.args, {
-    detached: true,
-    stdio: ['ignore', fd, fd],
-    env: { ...process.env, ...spec.env },
-  });
+  privateDir(stateDir);
+  const log = join(privateDir(join(stateDir, 'logs')), `${spec.name}.log`);
+  const fd = openSync(log, 'a', 0o600);
+  privateFile(log);
+  // The server's own files (its data, its database) are its user's alone too.
+  const child = withStackUmask(() =>
+    spawn(spec.command, spec.args, {
+      detached: true,
+      stdio: ['ignore', fd, fd],
+      env: { ...process.env, ...spec.env },
+    }),
+  );
   closeSync(fd);
   const exited = new Promise<never>((_, reject) => {
     child.once('error', (error) =>
@@ -63,7 +68,8 @@ export async function startService(stateDir: string, spec: ServiceSpec): Promise
     startedAt: new Date().toISOString(),
     log,
   };
-  await writeFile(stateFile(stateDir, spec.name), JSON.stringify(state, null, 2));
+  await writeFile(stateFile(stateDir, spec.name), JSON.stringify(state, null, 2), { mode: 0o600 });
+  privateFile(stateFile(stateDir, spec.name));
   return state;
 }
 
