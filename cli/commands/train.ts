@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { loadConfig } from '../../lib/config.js';
 import { UserError } from '../../lib/errors.js';
+import { assertTrainParams } from '../../lib/model/check-params.js';
 import { ARCHS, parseParamList, type Arch } from '../../lib/model/params.js';
 import { withTemporal } from '../../lib/temporal/session.js';
 import { SweepWorkflow, TrainWorkflow, type SweepResult } from '../../workflows/index.js';
@@ -56,10 +57,12 @@ export function registerTrain(program: Command): void {
   ).action(async (flags: TrainFlags) => {
     const config = loadConfig();
     const lakeUri = lakeUriOf(flags.lake, config.lakeUri);
+    const params = paramsOf(flags);
+    assertTrainParams(flags.arch, params);
     const result = await withTemporal(config, (session) =>
       session.execute(TrainWorkflow, {
         workflowId: `train-${flags.dataset.replace(/[^A-Za-z0-9_-]/g, '_')}-${Date.now()}`,
-        args: [{ lakeUri, dataset: flags.dataset, arch: flags.arch, params: paramsOf(flags) }],
+        args: [{ lakeUri, dataset: flags.dataset, arch: flags.arch, params }],
       }),
     );
     if (flags.json) return console.log(JSON.stringify(result));
@@ -112,6 +115,8 @@ export function registerTrain(program: Command): void {
           sweepBounds({ grid, random: flags.random, parallel: flags.parallel }),
         );
         if (outOfBounds) throw new UserError(outOfBounds);
+        const params = paramsOf(flags);
+        assertTrainParams(flags.arch, params, grid);
         const result = await withTemporal(config, (session) =>
           session.execute(SweepWorkflow, {
             workflowId: `sweep-${flags.dataset.replace(/[^A-Za-z0-9_-]/g, '_')}-${Date.now()}`,
@@ -120,7 +125,7 @@ export function registerTrain(program: Command): void {
                 lakeUri,
                 dataset: flags.dataset,
                 arch: flags.arch,
-                params: paramsOf(flags),
+                params,
                 grid,
                 random: flags.random,
                 parallel: flags.parallel,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { UserError } from '../errors.js';
+import { assertTrainParams } from '../model/check-params.js';
 import { ARCHS, type Arch } from '../model/params.js';
 import { BOUNDS, firstOutOfBound, outOfBound, type IntegerBound } from '../../workflows/input-bounds.js';
 import { sweepBounds } from '../../workflows/sweep-grid.js';
@@ -161,10 +162,16 @@ export function validatePipelineConfig(data: unknown): PipelineConfig {
     schedule:
       root.schedule === undefined || root.schedule === null ? null : string(root.schedule, 'schedule'),
   };
-  // A sweep's grid: listed whole inside its workflow, a trial each.
-  if (config.train && Object.keys(config.train.grid).length > 0) {
-    const problem = firstOutOfBound(sweepBounds(config.train));
+  if (config.train) {
+    // A sweep's grid: listed whole inside its workflow, a trial each.
+    const problem =
+      Object.keys(config.train.grid).length > 0 ? firstOutOfBound(sweepBounds(config.train)) : undefined;
     if (problem) throw new UserError(`pipeline config: train.grid: ${problem}`);
+    try {
+      assertTrainParams(config.train.arch, config.train.params, config.train.grid);
+    } catch (error) {
+      throw new UserError(`pipeline config: train: ${(error as Error).message}`);
+    }
   }
   return config;
 }

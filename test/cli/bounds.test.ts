@@ -25,6 +25,15 @@ const refusals: [string[], RegExp][] = [
     /sweep: the grid's combinations: expected an integer from 1 to 10000, got 20000/,
   ],
   [['worker', '--max-activities', '0'], /'--max-activities <n>' argument '0' .* from 1 to 1000/],
+  // Training parameters that size the work, checked as the training activity would, but up front.
+  [
+    ['train', '--dataset', 'd', '--epochs', '100000'],
+    /^imagelake: model: expected epochs an integer from 1 to 10000, got "100000"$/,
+  ],
+  [
+    ['sweep', '--dataset', 'd', '--grid', 'batchSize=64,1000000'],
+    /^imagelake: model: expected batchSize an integer from 1 to 65536, got 1000000$/,
+  ],
 ];
 
 it.each(refusals.map(([args, message]) => [args.join(' ').slice(0, 60), args, message] as const))(

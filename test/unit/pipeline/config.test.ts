@@ -47,6 +47,14 @@ it.each([
     { ...minimal, train: { grid: { lr: range(2000) } } },
     /train\.grid: sweep: trials .* from 1 to 1000, got 2000/,
   ],
+  [
+    { ...minimal, train: { params: { epochs: 100_000 } } },
+    /train: model: expected epochs an integer from 1 to 10000, got 100000/,
+  ],
+  [
+    { ...minimal, train: { grid: { patience: [1, 1e9] } } },
+    /train: model: expected patience an integer from 0 to 10000, got 1000000000/,
+  ],
 ])('refuses %j with the path of the bad field', (config, message) => {
   reliability('bad-input');
   expect(() => validatePipelineConfig(config)).toThrow(message);
