@@ -46,7 +46,7 @@ export function createCommitIngest(deps: ActivityDeps) {
         lake,
         { kind: 'ingest', id: input.runId },
         (guard) => commitIngest(input, guard),
-        () => removeStaging(lake, input.runId),
+        () => removeStaging(lake, deps.mirror, input.runId),
       ),
     );
   };

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Lake, ObjectInfo } from '../lake/lake.js';
 
@@ -54,8 +54,7 @@ export class MetadataMirror {
   async localFileOf(lake: Lake, info: ObjectInfo): Promise<string> {
     const direct = lake.localPath(info.key);
     if (direct) return direct;
-    const lakeDir = createHash('sha256').update(lake.uri).digest('hex').slice(0, 16);
-    const path = join(this.cacheDir, 'mirror', lakeDir, ...info.key.split('/'));
+    const path = this.#copyPath(lake, info.key);
     const etagFile = `${path}.etag`;
     if (existsSync(path) && existsSync(etagFile) && (await readFile(etagFile, 'utf8')) === info.etag)
       return path;
@@ -66,5 +65,19 @@ export class MetadataMirror {
     await rename(tmp, path);
     await writeFile(etagFile, info.etag);
     return path;
+  }
+
+  /**
+   * Drops the local copies of every object under a prefix that is gone from the lake for good
+   * (a committed run's staging): they would otherwise stay on the worker's disk.
+   */
+  async forgetPrefix(lake: Lake, prefix: string): Promise<void> {
+    if (!prefix.endsWith('/') || lake.localPath(prefix.slice(0, -1))) return; // a local lake has no copies
+    await rm(this.#copyPath(lake, prefix.slice(0, -1)), { recursive: true, force: true });
+  }
+
+  #copyPath(lake: Lake, key: string): string {
+    const lakeDir = createHash('sha256').update(lake.uri).digest('hex').slice(0, 16);
+    return join(this.cacheDir, 'mirror', lakeDir, ...key.split('/'));
   }
 }

@@ -1,5 +1,5 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -31,7 +31,12 @@ describe.each(['local', 'MinIO'])('a committed ingest run (%s lake)', (backend) 
       expect(await keys(lake, ingestLayout.runPrefix(summary.runId))).toEqual([]);
       expect(await keys(lake, gcLayout.prefix)).toEqual([]);
       if (backend === 'local') expect(existsSync(join(localUri, 'ingest'))).toBe(false); // no empty folders
+      // nor the worker's local copies of the staged parts (an S3 lake's are mirrored to be read)
+      const lakeDir = createHash('sha256').update(lakeUri).digest('hex').slice(0, 16);
+      const copies = join(deps.config.cacheDir, 'metadata', 'mirror', lakeDir);
+      expect(existsSync(join(copies, 'ingest', summary.runId))).toBe(false);
       expect(await expectCommittedWhole(deps, lakeUri)).toBe(600);
+      if (backend === 'MinIO') expect(existsSync(join(copies, 'meta'))).toBe(true); // where copies go
 
       // A retry of the commit (the worker died before reporting) finds the manifest: same answer.
       const manifest = JSON.parse(
