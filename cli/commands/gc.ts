@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { loadConfig } from '../../lib/config.js';
 import { UserError } from '../../lib/errors.js';
@@ -21,11 +21,13 @@ export function registerGc(program: Command): void {
       'list (dry run) or delete with --apply what no manifest references and no run in progress owns: staging of committed runs, abandoned runs, orphan predictions, old checkpoints',
     )
     .option('--apply', 'delete what is listed (default: only list it)')
-    .option(
-      '--grace <duration>',
-      'leave every run, model or import that wrote anything this recently (7d, 12h, 30m, 45s)',
-      durationMs,
-      DEFAULT_GRACE_MS,
+    .addOption(
+      new Option(
+        '--grace <duration>',
+        'leave every run, model or import that wrote anything this recently (7d, 12h, 30m, 45s)',
+      )
+        .argParser(durationMs)
+        .default(DEFAULT_GRACE_MS, duration(DEFAULT_GRACE_MS)),
     )
     .option('--json', 'print the report as JSON')
     .option(...LAKE_OPTION)
@@ -58,7 +60,7 @@ function reportText(r: CollectReport): string {
     },
   );
   lines.push(
-    `gc: ${r.units.length} units hold ${total.objects} unreferenced objects (${mb(total.bytes)}) untouched for ${hours(r.graceMs)} in ${r.lakeUri}`,
+    `gc: ${r.units.length} units hold ${total.objects} unreferenced objects (${mb(total.bytes)}) untouched for ${duration(r.graceMs)} in ${r.lakeUri}`,
   );
   for (const u of r.units) {
     const what = u.committed ? 'leftovers of a committed' : 'never committed';
@@ -81,5 +83,13 @@ function reportText(r: CollectReport): string {
 }
 
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
-const hours = (ms: number) =>
-  ms % 86_400_000 === 0 ? `${ms / 86_400_000}d` : `${+(ms / 3_600_000).toFixed(3)}h`;
+/** A duration in the largest whole unit (7d, 36h, 90m, 45s), as --grace takes it. */
+function duration(ms: number): string {
+  for (const [unit, size] of [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+  ] as const)
+    if (ms > 0 && ms % size === 0) return `${ms / size}${unit}`;
+  return `${+(ms / 1000).toFixed(3)}s`;
+}
