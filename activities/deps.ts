@@ -37,7 +37,11 @@ export function createActivityDeps(config: Config, env: NodeJS.ProcessEnv = proc
     config,
     lakes: new LakeRegistry(env),
     mirror: new MetadataMirror(join(config.cacheDir, 'metadata')),
-    duckdb: () => (instance ??= DuckDBInstance.create(':memory:', { threads: '2' })),
+    // No external file cache: it keeps blocks of every file read (each run's staging and tables)
+    // up to the memory limit, most of the machine's memory by default, and this worker reads most
+    // files once.
+    duckdb: () =>
+      (instance ??= DuckDBInstance.create(':memory:', { threads: '2', enable_external_file_cache: 'false' })),
     memo: new Memo(MEMO_BYTES),
     trainingBatches: new BatchCache(TRAINING_CACHE_BYTES),
   };
