@@ -178,7 +178,7 @@ export class CommandSession implements TemporalSession {
 
   private resumeHint(): string {
     return this.inProcessWorker
-      ? `they resume when a worker polls task queue "${this.taskQueue}" (imagelake worker --task-queue ${this.taskQueue}); follow them in the Temporal Web UI`
-      : `they go on on the workers of task queue "${this.taskQueue}"; follow them in the Temporal Web UI`;
+      ? `it resumes when a worker polls task queue "${this.taskQueue}" (imagelake worker --task-queue ${this.taskQueue}); follow it in the Temporal Web UI`
+      : `it goes on on the workers of task queue "${this.taskQueue}"; follow it in the Temporal Web UI`;
   }
 }
