@@ -28,7 +28,7 @@ export interface ActivityDeps {
 
 /** The decoded-pixels budget of a worker's training cache: about 680,000 images of 28x28. */
 const TRAINING_CACHE_BYTES = 512 * 2 ** 20;
-/** The memo's budget: a lake of about four million images' hashes, or a few IDX files and models. */
+/** The memo's budget: the hashes of a large lake, or several IDX files and models. */
 const MEMO_BYTES = 512 * 2 ** 20;
 
 export function createActivityDeps(config: Config, env: NodeJS.ProcessEnv = process.env): ActivityDeps {

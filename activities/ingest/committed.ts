@@ -24,7 +24,7 @@ interface LakeHashes {
   extending: Promise<void>;
 }
 
-/** A hash (a 64-character string) in a Set, measured: about 107 bytes. */
+/** A hash (a 64-character hex string) and its entry in a Set, as measured, rounded up. */
 const BYTES_PER_HASH = 112;
 
 const LAKE_HASHES = {

@@ -106,7 +106,7 @@ const DECODED_IDX = {
   bytes: (idx) => idx.count * (idx.rows * idx.cols + (idx.hasLabels ? 1 : 0)),
 } satisfies MemoKind<IdxPair>;
 
-/** IDX files are decoded once per worker while they stay in the memo (gunzip of 26 MB takes a while). */
+/** IDX files are decoded once per worker while they stay in the memo (a gunzip of a large one takes a while). */
 function cachedIdx(deps: ActivityDeps, images: string, labels: string | null): Promise<IdxPair> {
   return deps.memo.get(DECODED_IDX, `${images}\n${labels}`, () => openIdxPair(images, labels));
 }

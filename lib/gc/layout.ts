@@ -15,8 +15,7 @@ export const gcLayout = {
 
 /**
  * How long an intent counts as live after it was last written: far longer than any commit attempt
- * runs (an ingest commit may take 30 minutes before Temporal retries it), so an intent older than
- * this belongs to an attempt that died.
+ * runs before Temporal gives up on it and retries, so an older one belongs to an attempt that died.
  */
 export const INTENT_LIFETIME_MS = 24 * 60 * 60 * 1000;
 
