@@ -5,7 +5,9 @@ import { readdirSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { readImageBatch } from '../../lib/avro/index.js';
+import avro from 'avsc';
+import { parseContainer } from '../../lib/avro/container.js';
+import { readContainerRecords } from '../../lib/avro/index.js';
 
 /** One way a secret can be written: as is, or a run of its base64 (Temporal payloads are base64 JSON). */
 export interface SecretForm {
@@ -122,13 +124,19 @@ export async function scanFiles(scan: Scan, files: AsyncIterable<ScannedFile>): 
   };
 }
 
+/** Every record of an Avro container, read with the schema it was written with (images, originals...). */
+function readAnyContainer(bytes: Buffer, name: string): unknown[] {
+  const writer = avro.Type.forSchema(JSON.parse(parseContainer(bytes, name).header.schema) as avro.Schema);
+  return readContainerRecords(bytes, name, writer);
+}
+
 async function readFileText(
   scan: Scan,
   f: ScannedFile,
 ): Promise<{ kind: FileKind; raw: string; decoded: string }> {
   const raw = f.bytes.toString('latin1');
   if (raw.startsWith('Obj\u0001'))
-    return { kind: 'avro', raw, decoded: leafText(readImageBatch(f.bytes, f.name)) };
+    return { kind: 'avro', raw, decoded: leafText(readAnyContainer(f.bytes, f.name)) };
   if (f.bytes.length >= 8 && raw.startsWith('PAR1') && raw.endsWith('PAR1')) {
     let path = f.path;
     if (!path) {
