@@ -1,4 +1,5 @@
 import { DuckDBInstance } from '@duckdb/node-api';
+import { MockActivityEnvironment } from '@temporalio/testing';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -116,11 +117,12 @@ export const benchmark: Benchmark = {
     try {
       await syntheticLake(join(root, 'lake'));
       const lake = new LocalLake(join(root, 'lake'));
+      // An activity: it runs in an activity context (a cancellation interrupts its catalog's query).
       const { createDataset } = createActivities(deps);
       let n = 0;
       const createMs = await medianMs(
         () =>
-          createDataset({
+          new MockActivityEnvironment().run(createDataset, {
             lakeUri: join(root, 'lake'),
             name: `sel-${n++}`,
             query: SELECTIVE,
