@@ -3,7 +3,7 @@ import { loadSnapshot, type LakeSnapshot } from '../../lib/catalog/snapshot.js';
 import { openSandbox } from '../../lib/catalog/sandbox.js';
 import { FASHION_MNIST_CLASSES } from '../../lib/idx/index.js';
 import type { ActivityDeps } from '../../activities/index.js';
-import { DatasetCreateWorkflow, IngestWorkflow } from '../../workflows/index.js';
+import { DatasetCreateWorkflow, IngestWorkflow, type IngestInput } from '../../workflows/index.js';
 import { fashionIdxSubset } from '../ingest/fixtures.js';
 
 /** Ingests the first n real Fashion-MNIST test images (IDX, labeled) through the real workflow. */
@@ -41,6 +41,18 @@ export async function startIngestFashion(
       },
     ],
   });
+}
+
+/** The ingest of a folder of image files (unlabeled unless `more` says how), as a workflow's input. */
+export function folderIngest(lakeUri: string, root: string, more: Partial<IngestInput> = {}): IngestInput {
+  return {
+    lakeUri,
+    source: { kind: 'files', root },
+    labels: { kind: 'none' },
+    classes: null,
+    normalize: {},
+    ...more,
+  };
 }
 
 /** One read-only query over the lake's current committed state, rows as JS values. */

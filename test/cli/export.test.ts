@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LocalLake } from '../../lib/lake/index.js';
+import { folderIngest } from '../catalog/helpers.js';
 import { IngestWorkflow } from '../../workflows/index.js';
 import { fashionPngFolder } from '../ingest/fixtures.js';
 import { reliability } from '../reliability/tally.js';
@@ -28,15 +29,7 @@ describe('imagelake export', () => {
       await client.workflow.execute(IngestWorkflow, {
         taskQueue,
         workflowId: `export-old-${taskQueue}`,
-        args: [
-          {
-            lakeUri,
-            source: { kind: 'files', root: dir },
-            labels: { kind: 'parent-dir' },
-            classes: null,
-            normalize: {},
-          },
-        ],
+        args: [folderIngest(lakeUri, dir, { labels: { kind: 'parent-dir' } })],
       });
     });
     await asBeforeOriginals(lakeUri);

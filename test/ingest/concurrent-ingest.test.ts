@@ -2,8 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { IngestWorkflow, type IngestInput } from '../../workflows/index.js';
-import { catalogRows, createDataset } from '../catalog/helpers.js';
+import { IngestWorkflow } from '../../workflows/index.js';
+import { catalogRows, createDataset, folderIngest } from '../catalog/helpers.js';
 import { reliability } from '../reliability/tally.js';
 import { testStack } from '../setup/stack.js';
 import { withTestWorker, type TestWorkerContext } from '../setup/temporal.js';
@@ -21,15 +21,11 @@ const hashes = (dir: string) =>
 function ingestAtOnce({ client, taskQueue }: TestWorkerContext, lakeUri: string, folders: string[]) {
   return Promise.all(
     folders.map(async (root, i) => {
-      const input: IngestInput = {
-        lakeUri,
-        source: { kind: 'files', root },
+      const input = folderIngest(lakeUri, root, {
         labels: { kind: 'parent-dir' },
-        classes: null,
-        normalize: {},
         chunkSize: 16,
         partSize: 8,
-      };
+      });
       const handle = await client.workflow.start(IngestWorkflow, {
         taskQueue,
         workflowId: `concurrent-${i}-${taskQueue}`,

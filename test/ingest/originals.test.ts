@@ -5,6 +5,7 @@ import { extname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { committedManifests } from '../../activities/ingest/committed.js';
 import { openLake } from '../../lib/lake/open-lake.js';
+import { folderIngest } from '../catalog/helpers.js';
 import { IngestWorkflow } from '../../workflows/index.js';
 import { embeddedEnv } from '../cli/embedded.js';
 import { runCli } from '../cli/run-cli.js';
@@ -55,16 +56,12 @@ async function ingest(
     taskQueue: ctx.taskQueue,
     workflowId: `${id}-${ctx.taskQueue}`,
     args: [
-      {
-        lakeUri,
-        source: { kind: 'files', root },
+      folderIngest(lakeUri, root, {
         labels: { kind: 'parent-dir' },
-        classes: null,
-        normalize: {},
         chunkSize: 20,
         partSize: 8,
         ...(keepOriginals ? {} : { originals: 'none' as const }),
-      },
+      }),
     ],
   });
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { quoteLiteral } from '../../lib/catalog/sql-quote.js';
+import { folderIngest } from '../catalog/helpers.js';
 import { IngestWorkflow } from '../../workflows/index.js';
 import { reliability } from '../reliability/tally.js';
 import { withTestWorker } from '../setup/temporal.js';
@@ -34,15 +35,7 @@ it('ingests files whose names are not UTF-8 or hold a backslash, newline or tab,
     const summary = await client.workflow.execute(IngestWorkflow, {
       taskQueue,
       workflowId: runId,
-      args: [
-        {
-          lakeUri,
-          source: { kind: 'files', root: dir },
-          labels: { kind: 'none' },
-          classes: null,
-          normalize: {},
-        },
-      ],
+      args: [folderIngest(lakeUri, dir)],
     });
     const table = (name: string) => quoteLiteral(join(lakeUri, 'meta', name, `${runId}.parquet`));
     const quarantined = await queryParquet(`SELECT source, reason FROM ${table('quarantine')}`).catch(
