@@ -13,6 +13,7 @@ import {
   PipelineWorkflow,
   SweepWorkflow,
   type BatchScoreInput,
+  type PipelineInput,
   type SweepInput,
 } from '../../workflows/index.js';
 import { reliability } from '../reliability/tally.js';
@@ -212,6 +213,22 @@ describe('PipelineWorkflow stage skipping', () => {
     stratify: false,
     classes: null,
   };
+  /** The pipeline with a training config, nothing to ingest, scoring as given. */
+  const runPipeline = (taskQueue: string, id: string, score: PipelineInput['score']) =>
+    client.workflow.execute(PipelineWorkflow, {
+      taskQueue,
+      workflowId: `${id}-${taskQueue}`,
+      args: [
+        {
+          lakeUri: '/unused',
+          ingests: [],
+          dataset,
+          train: { arch: 'mlp', params: {}, grid: {}, parallel: 2 },
+          gate,
+          score,
+        },
+      ],
+    });
 
   it('skips every stage with its reason when nothing is new, and flags drift', async () => {
     let recorded: PipelineSummary | undefined;
@@ -223,21 +240,7 @@ describe('PipelineWorkflow stage skipping', () => {
           recorded = summary;
         },
       },
-      (taskQueue) =>
-        client.workflow.execute(PipelineWorkflow, {
-          taskQueue,
-          workflowId: `orch-pipe-${taskQueue}`,
-          args: [
-            {
-              lakeUri: '/unused',
-              ingests: [],
-              dataset,
-              train: { arch: 'mlp', params: {}, grid: {}, parallel: 2 },
-              gate,
-              score: null,
-            } as never,
-          ],
-        }),
+      (taskQueue) => runPipeline(taskQueue, 'orch-pipe', null),
     );
     expect(recorded).toEqual(summary);
     expect(summary.stages.map((s) => [s.name, s.status])).toEqual([
@@ -278,21 +281,7 @@ describe('PipelineWorkflow stage skipping', () => {
         },
         recordPipelineRun: async () => undefined,
       },
-      (taskQueue) =>
-        client.workflow.execute(PipelineWorkflow, {
-          taskQueue,
-          workflowId: `orch-pipe2-${taskQueue}`,
-          args: [
-            {
-              lakeUri: '/unused',
-              ingests: [],
-              dataset,
-              train: { arch: 'mlp', params: {}, grid: {}, parallel: 2 },
-              gate,
-              score: { where: null, partitionSize: 8192 },
-            } as never,
-          ],
-        }),
+      (taskQueue) => runPipeline(taskQueue, 'orch-pipe2', { where: null, partitionSize: 8192 }),
     );
     expect(promoted).toEqual(['m8']);
     expect(summary.promotedModel).toBe('m8');
