@@ -1,3 +1,6 @@
+import { ingestLayout } from '../ingest/layout.js';
+import { registryLayout } from '../registry/layout.js';
+import { scoreLayout } from '../score/layout.js';
 /**
  * The units gc reasons about: everything one run, model, evaluation, label import, dataset version
  * or smoke check wrote, named by the id that appears in all of its keys. A unit is committed once
@@ -89,11 +92,11 @@ function manifestUnit(s: readonly string[]): { unit: Unit; role: KeyRole } | und
 export function commitManifestOf(unit: Unit): string | undefined {
   switch (unit.kind) {
     case 'ingest':
-      return `manifests/ingest/${unit.id}.json`;
+      return ingestLayout.manifest(unit.id);
     case 'score':
-      return `manifests/score_runs/${unit.id}.json`;
+      return scoreLayout.run(unit.id);
     case 'model':
-      return `manifests/models/${unit.id}.json`;
+      return registryLayout.manifest(unit.id);
     case 'evaluation':
       return `manifests/evaluations/${unit.id}.json`;
     case 'labels':
